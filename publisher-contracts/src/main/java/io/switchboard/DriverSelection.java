@@ -76,12 +76,13 @@ public final class DriverSelection {
 
     /** Creates the driver named by {@code event.driver} / {@code EVENT_DRIVER} in {@code settings}. */
     public static EventDriver createDriver(DriverSettings settings) {
+        return createDriver(settings, DriverSelection.class.getClassLoader());
+    }
+
+    /** As {@link #createDriver(DriverSettings)}, finding providers with {@code classLoader}. */
+    public static EventDriver createDriver(DriverSettings settings, ClassLoader classLoader) {
         String name = normalize(settings.get(PROPERTY).or(() -> settings.get(ENVIRONMENT_VARIABLE)).orElse(null));
-        Map<String, EventDriverProvider> providers = new LinkedHashMap<>();
-        for (EventDriverProvider p : ServiceLoader.load(EventDriverProvider.class,
-                DriverSelection.class.getClassLoader())) {
-            providers.putIfAbsent(p.name(), p);
-        }
+        Map<String, EventDriverProvider> providers = providers(classLoader);
         EventDriverProvider provider = providers.get(name);
         if (provider != null) {
             return provider.create(settings);
@@ -90,5 +91,14 @@ public final class DriverSelection {
             throw SwitchboardException.configuration(missingModuleMessage(name));
         }
         throw SwitchboardException.configuration(unknownDriverMessage(name, validNames(providers.keySet())));
+    }
+
+    /** The registered {@link EventDriverProvider}s by name, the first registration of a name winning. */
+    public static Map<String, EventDriverProvider> providers(ClassLoader classLoader) {
+        Map<String, EventDriverProvider> providers = new LinkedHashMap<>();
+        for (EventDriverProvider p : ServiceLoader.load(EventDriverProvider.class, classLoader)) {
+            providers.putIfAbsent(p.name(), p);
+        }
+        return providers;
     }
 }

@@ -2,7 +2,8 @@ package io.switchboard;
 
 /**
  * A subscription pattern over {@link EventType}s: {@code *} matches exactly one segment, a final {@code >} matches
- * one or more trailing segments ({@code billing.*.paid}, {@code billing.>}). A pattern without wildcards matches
+ * one or more trailing segments ({@code billing.*.paid}, {@code billing.>}; {@code >} alone matches every type). A
+ * pattern without wildcards matches
  * exactly one type. The syntax is that of NATS subjects, so the NATS drivers can use patterns natively.
  */
 public record EventPattern(String value) {

@@ -49,7 +49,7 @@ public record EventType(String value) {
         String what = wildcardsAllowed ? "event pattern" : "event type";
         String rule = wildcardsAllowed
                 ? "patterns are dot-separated lowercase segments, '*' for one segment and a final '>' for the rest, "
-                        + "e.g. 'billing.*.paid' or 'billing.>'"
+                        + "e.g. 'billing.*.paid', 'billing.>' or '>' for every type"
                 : "types are lowercase, dot-separated, at least two segments of [a-z0-9] words joined by '-', e.g. '"
                         + EXAMPLE + "'";
         if (value == null) {
@@ -69,6 +69,9 @@ public record EventType(String value) {
         }
         if (!value.equals(value.toLowerCase(java.util.Locale.ROOT))) {
             return "Invalid " + what + " " + shown + ": it must be lowercase; " + rule;
+        }
+        if (wildcardsAllowed && value.equals(">")) {
+            return null; // every type
         }
         String[] segments = value.split("\\.", -1);
         if (segments.length < 2) {

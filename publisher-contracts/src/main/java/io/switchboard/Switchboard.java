@@ -192,6 +192,19 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
         return withDeadline(send(() -> driver.send(message)), prepared).thenApply(ignored -> prepared);
     }
 
+    /** As the interface's default, but an invalid type or null data is counted as a publish failure too. */
+    @Override
+    public <T> CompletableFuture<Event<T>> publish(String type, T data) {
+        final Event<T> event;
+        try {
+            event = Event.of(type, data);
+        } catch (SwitchboardException e) {
+            counters.publishFailures.increment();
+            return CompletableFuture.failedFuture(e);
+        }
+        return publish(event);
+    }
+
     @Override
     public CompletableFuture<List<Event<?>>> publishAll(List<? extends Event<?>> events) {
         List<Event<?>> prepared = new ArrayList<>();
@@ -273,22 +286,48 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
     }
 
     /**
-     * Stops every subscription (in-flight handlers get the drain deadline), then closes the driver, which flushes
-     * every accepted publish. Idempotent.
+     * Stops accepting publishes, lets the driver flush what was accepted (up to the drain timeout), stops every
+     * subscription (in-flight handlers get the drain timeout, then are cancelled and their events released for
+     * redelivery), then closes the driver and its connections. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        try {
+            driver.flush(drainTimeout);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Flushing driver " + driver.name() + " failed", e);
+        }
+        // Concurrently, so shutdown takes one drain deadline however many subscriptions have handlers in flight.
+        List<Thread> closing = new ArrayList<>();
         for (SubscriptionHandle s : List.copyOf(subscriptions)) {
-            try {
-                s.close();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Closing a subscription to " + s.pattern() + " failed", e);
+            Thread t = new Thread(() -> {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Closing " + s + " failed", e);
+                }
+            }, "switchboard-close-" + s.pattern());
+            t.setDaemon(true);
+            t.start();
+            closing.add(t);
+        }
+        boolean interrupted = false;
+        for (Thread t : closing) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish closing first: the driver must not close under running consumers
+                }
             }
         }
         driver.close(drainTimeout);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

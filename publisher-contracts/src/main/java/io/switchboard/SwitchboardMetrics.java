@@ -12,7 +12,8 @@ package io.switchboard;
  * @param retries           failed attempts that were scheduled for another attempt
  * @param deadLettered      deliveries sent to the dead-letter destination (malformed payloads included)
  * @param duplicatesSkipped deliveries acknowledged without running the handler because their key was handled
- * @param released          deliveries cancelled by shutdown and left for redelivery
+ * @param released          deliveries left for redelivery without using an attempt: cancelled by shutdown, or
+ *                          arriving while another delivery of the same key was being handled
  */
 public record SwitchboardMetrics(long published, long publishFailures, long handled, long handlerFailures,
         long retries, long deadLettered, long duplicatesSkipped, long released) {

@@ -28,6 +28,8 @@ public final class DeliveryPipeline<T> implements MessageHandler {
 
     private static final System.Logger LOG = System.getLogger(DeliveryPipeline.class.getName());
     static final int MAX_STACKTRACE_CHARS = 4000;
+    /** How soon a delivery whose key is being handled elsewhere comes back to see how that ended. */
+    static final Duration IN_PROGRESS_RECHECK = Duration.ofMillis(200);
 
     private final EventCodec codec;
     private final Class<T> dataType;
@@ -62,7 +64,7 @@ public final class DeliveryPipeline<T> implements MessageHandler {
         final Event<T> event;
         try {
             event = codec.decode(message.payload(), dataType);
-        } catch (RuntimeException malformed) {
+        } catch (Throwable malformed) { // a codec's Error too: this method promises never to throw
             counters.deadLettered.increment();
             LOG.log(System.Logger.Level.WARNING, "Dead-lettering an unreadable message from {0} (group {1}): {2}",
                     message.source(), groupLabel, malformed.getMessage());
@@ -73,10 +75,20 @@ public final class DeliveryPipeline<T> implements MessageHandler {
 
         String key = idempotencyKey.keyFor(event);
         if (key != null) {
-            IdempotencyStore.Claim claim = store.tryClaim(idempotencyScope, key, claimLease);
-            if (claim != IdempotencyStore.Claim.ACQUIRED) {
+            final IdempotencyStore.Claim claim;
+            try {
+                claim = store.tryClaim(idempotencyScope, key, claimLease);
+            } catch (RuntimeException storeFailure) {
+                // Without the claim the handler must not run; a failed attempt keeps the event and is visible.
+                return failed(message, event, storeFailure);
+            }
+            if (claim == IdempotencyStore.Claim.COMPLETED) {
                 counters.duplicatesSkipped.increment();
                 return DeliveryOutcome.ACK;
+            }
+            if (claim == IdempotencyStore.Claim.IN_PROGRESS) {
+                counters.released.increment();
+                return new DeliveryOutcome.Release(IN_PROGRESS_RECHECK);
             }
         }
 
@@ -94,19 +106,36 @@ public final class DeliveryPipeline<T> implements MessageHandler {
 
         if (failure == null) {
             if (key != null) {
-                store.complete(idempotencyScope, key);
+                try {
+                    store.complete(idempotencyScope, key);
+                } catch (RuntimeException storeFailure) {
+                    // The side effect happened: acknowledge. A later duplicate may run again (at-least-once holds).
+                    LOG.log(System.Logger.Level.WARNING, "Could not record key {0} of group {1} as handled: {2}",
+                            key, groupLabel, storeFailure.toString());
+                }
             }
             counters.handled.increment();
             return DeliveryOutcome.ACK;
         }
         if (key != null) {
-            store.release(idempotencyScope, key);
+            try {
+                store.release(idempotencyScope, key);
+            } catch (RuntimeException storeFailure) {
+                // The claim's lease expires on its own; the retry below is still right.
+                LOG.log(System.Logger.Level.WARNING, "Could not release key {0} of group {1}: {2}", key,
+                        groupLabel, storeFailure.toString());
+            }
         }
         if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
             // Cancelled by shutdown: not the handler's failure, so no attempt is used up.
             counters.released.increment();
             return DeliveryOutcome.RELEASE;
         }
+        return failed(message, event, failure);
+    }
+
+    /** A failed attempt: another one after back-off, or the dead-letter destination. */
+    private DeliveryOutcome failed(InboundMessage message, Event<T> event, Throwable failure) {
         counters.handlerFailures.increment();
         Instant now = clock.instant();
         Instant first = message.firstFailureAt() != null ? message.firstFailureAt() : now;

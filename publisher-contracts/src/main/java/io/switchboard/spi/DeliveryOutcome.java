@@ -23,12 +23,16 @@ public sealed interface DeliveryOutcome {
     }
 
     /**
-     * The handler was cancelled by shutdown (drain deadline exceeded): neither acknowledge nor count an attempt;
-     * leave the message to be redelivered later.
+     * Neither acknowledge nor count an attempt: leave the message to be delivered again, with the same attempt
+     * number, no sooner than {@code delay}. Returned when shutdown cancelled the handler (delay zero; the message
+     * may simply stay unacknowledged until a consumer picks it up), and when another delivery of the same
+     * idempotency key is still running (it must not be acknowledged: on SQS or a reclaimed Redis entry both
+     * deliveries are one message, and acknowledging it would lose the event should the running one fail).
      */
-    record Release() implements DeliveryOutcome {
+    record Release(Duration delay) implements DeliveryOutcome {
     }
 
     Ack ACK = new Ack();
-    Release RELEASE = new Release();
+    /** Release without delay. */
+    Release RELEASE = new Release(Duration.ZERO);
 }

@@ -1,0 +1,2 @@
+/** Audit: books every billing and notification event. */
+package io.switchboard.demo.audit;

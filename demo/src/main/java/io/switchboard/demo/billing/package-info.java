@@ -1,0 +1,2 @@
+/** Billing: issues and pays invoices, and publishes what happened. */
+package io.switchboard.demo.billing;

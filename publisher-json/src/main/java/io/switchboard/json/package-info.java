@@ -1,0 +1,2 @@
+/** The standard wire format: the JSON envelope, read and written with Jackson. */
+package io.switchboard.json;
