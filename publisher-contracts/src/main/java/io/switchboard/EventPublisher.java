@@ -16,12 +16,14 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Correlation.</b> An event published while a handler runs inherits the handled event's correlation id, and
  * its causation id is the handled event's id, unless the caller set them.
  *
- * <p><b>Threads.</b> Implementations are thread-safe. A publish may block the caller briefly when the driver's
- * bounded buffers are full (backpressure), at most for the publish timeout.
+ * <p><b>Threads.</b> Implementations are thread-safe. A publish may block the calling thread while the driver's
+ * bounded buffers are full (backpressure), at most for the driver's block timeout (for the in-memory driver
+ * {@code event.in-memory.block-timeout}); the publish timeout then bounds the wait for the acknowledgement.
  *
- * <p><b>Close.</b> {@link #close()} stops consumers first, lets in-flight handlers finish within a drain deadline,
- * flushes every event whose publish was accepted, then releases connections. It is idempotent; publishing after it
- * fails with {@link SwitchboardException.Reason#CLOSED CLOSED}.
+ * <p><b>Close.</b> {@link #close()} stops accepting publishes, flushes what was accepted (within the drain
+ * timeout), stops consumers (in-flight handlers get the drain timeout; then they are cancelled and their events
+ * left for redelivery), and only then releases connections. It is idempotent; publishing after it fails with
+ * {@link SwitchboardException.Reason#CLOSED CLOSED}.
  */
 public interface EventPublisher extends AutoCloseable {
 
@@ -42,7 +44,8 @@ public interface EventPublisher extends AutoCloseable {
     /**
      * Publishes a batch. Every event is validated and encoded first: if any is invalid, nothing is sent and the
      * future fails with the problems as suppressed exceptions. Whether the sending itself is atomic is declared by
-     * {@link Capabilities#batch()}. An empty list completes at once without touching the broker.
+     * {@link Capabilities#batch()}; a batch longer than {@link Capabilities#maxBatchSize()} is sent as consecutive
+     * parts of that size, each as declared. An empty list completes at once without touching the broker.
      */
     CompletableFuture<List<Event<?>>> publishAll(List<? extends Event<?>> events);
 

@@ -295,6 +295,76 @@ class SwitchboardDeliveryTest {
                 .isGreaterThanOrEqualTo(300);
     }
 
+    /** A store that fails on the operations named, as a durable store does when its database is down. */
+    private static final class FailingStore implements io.switchboard.idempotency.IdempotencyStore {
+        private final io.switchboard.idempotency.InMemoryIdempotencyStore delegate =
+                new io.switchboard.idempotency.InMemoryIdempotencyStore();
+        private final boolean failClaim;
+        private final boolean failComplete;
+
+        FailingStore(boolean failClaim, boolean failComplete) {
+            this.failClaim = failClaim;
+            this.failComplete = failComplete;
+        }
+
+        @Override
+        public Claim tryClaim(String scope, String key, Duration lease) {
+            if (failClaim) {
+                throw new IllegalStateException("store unreachable");
+            }
+            return delegate.tryClaim(scope, key, lease);
+        }
+
+        @Override
+        public void complete(String scope, String key) {
+            if (failComplete) {
+                throw new IllegalStateException("store unreachable");
+            }
+            delegate.complete(scope, key);
+        }
+
+        @Override
+        public void release(String scope, String key) {
+            delegate.release(scope, key);
+        }
+
+        @Override
+        public Duration window() {
+            return delegate.window();
+        }
+    }
+
+    @Test
+    void aStoreThatCannotClaimMakesTheAttemptFailWithoutRunningTheHandler() {
+        RecordingDriver storeDriver = new RecordingDriver();
+        try (Switchboard board = Switchboard.builder(storeDriver).codec(codec).clock(clock)
+                .idempotencyStore(new FailingStore(true, false)).build()) {
+            board.subscribe("billing", TYPE, InvoiceIssued.class, e -> calls.incrementAndGet());
+
+            DeliveryOutcome outcome = storeDriver.consumer().deliver(codec.encode(invoice()));
+
+            assertThat(outcome).isInstanceOf(DeliveryOutcome.Retry.class);
+            assertThat(((DeliveryOutcome.Retry) outcome).failure()).hasMessage("store unreachable");
+            assertThat(calls).hasValue(0);
+            assertThat(board.metrics().handlerFailures()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStoreThatCannotRecordSuccessStillAcknowledgesTheHandledEvent() {
+        RecordingDriver storeDriver = new RecordingDriver();
+        try (Switchboard board = Switchboard.builder(storeDriver).codec(codec).clock(clock)
+                .idempotencyStore(new FailingStore(false, true)).build()) {
+            board.subscribe("billing", TYPE, InvoiceIssued.class, e -> calls.incrementAndGet());
+
+            DeliveryOutcome outcome = storeDriver.consumer().deliver(codec.encode(invoice()));
+
+            assertThat(outcome).isEqualTo(DeliveryOutcome.ACK);
+            assertThat(calls).hasValue(1);
+            assertThat(board.metrics().handled()).isEqualTo(1);
+        }
+    }
+
     @Test
     void theNaturalKeyDeduplicatesDifferentIdsForTheSameAggregateVersion() {
         switchboard.subscribe(SubscriptionRequest.<InvoiceIssued>group("billing", TYPE, InvoiceIssued.class,

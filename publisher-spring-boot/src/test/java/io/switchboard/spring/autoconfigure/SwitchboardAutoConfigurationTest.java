@@ -10,7 +10,11 @@ import io.switchboard.EventPublisher;
 import io.switchboard.EventSubscriber;
 import io.switchboard.Switchboard;
 import io.switchboard.SwitchboardException;
+import io.switchboard.DeadLetter;
 import io.switchboard.inmemory.InMemoryDriver;
+import io.switchboard.inmemory.ManualClock;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.switchboard.inmemory.autoconfigure.InMemoryAutoConfiguration;
 import io.switchboard.spi.ConsumerSpec;
 import io.switchboard.spi.DriverSubscription;
@@ -147,6 +151,43 @@ class SwitchboardAutoConfigurationTest {
                     .functionCounter().count()).isEqualTo(1.0);
             assertThat(registry.get("switchboard.events.publish.failures").functionCounter().count()).isZero();
         });
+    }
+
+    @Test
+    void oneClockBeanDrivesTheDriversRetriesAndThePublishersDeadLetterTimes() {
+        ManualClock clock = new ManualClock();
+        runner.withPropertyValues("event.driver=in-memory").withBean(Clock.class, () -> clock).run(context -> {
+            InMemoryDriver driver = context.getBean(InMemoryDriver.class);
+            Switchboard switchboard = context.getBean(Switchboard.class);
+            AtomicInteger attempts = new AtomicInteger();
+            switchboard.subscribe("ledger", "billing.invoice.issued", Map.class, e -> {
+                attempts.incrementAndGet();
+                throw new IllegalStateException("ledger down");
+            });
+            switchboard.publish("billing.invoice.issued", Map.of("n", 1)).join();
+            awaitTrue(() -> attempts.get() == 1 && clock.pendingTimers() == 1);
+
+            clock.advance(Duration.ofMillis(999));
+            assertThat(attempts).as("nothing before the 1 s back-off").hasValue(1);
+            clock.advance(Duration.ofMillis(1));
+            awaitTrue(() -> attempts.get() == 2 && clock.pendingTimers() == 1);
+            clock.advance(Duration.ofSeconds(2));
+            awaitTrue(() -> driver.deadLetters().size() == 1);
+
+            assertThat(attempts).hasValue(3);
+            assertThat(driver.deadLetters().get(0).get(DeadLetter.Keys.FIRST_FAILURE_AT))
+                    .isEqualTo("2026-01-01T00:00:00Z");
+            assertThat(driver.deadLetters().get(0).get(DeadLetter.Keys.LAST_FAILURE_AT))
+                    .isEqualTo("2026-01-01T00:00:03Z");
+        });
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within 20 s").isLessThan(deadline);
+            Thread.sleep(2);
+        }
     }
 
     @Test
