@@ -179,8 +179,8 @@ public final class FidelityScenarios {
                         + c.rejections());
             }
         }
-        ctx.await(accepted.size() + " accepted events to arrive", accepted.size(), () -> accepted.values().stream()
-                .allMatch(e -> received.containsKey(e.id())));
+        awaitOrReport(ctx, accepted.size() + " accepted events to arrive", accepted.size(), () -> accepted.values()
+                .stream().allMatch(e -> received.containsKey(e.id())));
         ctx.quietWindow();
         accepted.forEach((name, sent) -> {
             List<String> changed = differences(sent, received.get(sent.id()));
@@ -193,6 +193,10 @@ public final class FidelityScenarios {
                 problems.add(name + ": rejected at publish, yet delivered");
             }
         });
+        Set<String> known = new java.util.HashSet<>(rejected.values());
+        accepted.values().forEach(e -> known.add(e.id()));
+        received.keySet().stream().filter(id -> !known.contains(id)).forEach(id -> problems.add(
+                "an event arrived under an id that was never sent (an altered id?): " + show(id)));
         if (!problems.isEmpty()) {
             throw new AssertionError(problems.size() + " weird case(s) altered or mishandled:\n "
                     + String.join("\n ", problems));
@@ -242,7 +246,7 @@ public final class FidelityScenarios {
                 sent.add(futures.get(i).join());
             }
         }
-        ctx.await("the corpus to arrive", corpus.size(), () -> sent.stream().allMatch(
+        awaitOrReport(ctx, "the corpus to arrive", corpus.size(), () -> sent.stream().allMatch(
                 e -> e == null || received.containsKey(e.id())));
         for (int i = 0; i < corpus.size(); i++) {
             Corpus c = corpus.get(i);
@@ -545,6 +549,19 @@ public final class FidelityScenarios {
         }
     }
 
+    /**
+     * Waits as {@link ScenarioContext#await} does, but lets the scenario go on when the wait gives up, so that
+     * its comparison says which events never arrived, rather than only that something is missing.
+     */
+    private static void awaitOrReport(ScenarioContext ctx, String what, int expected,
+            java.util.function.BooleanSupplier condition) {
+        try {
+            ctx.await(what, expected, condition);
+        } catch (AssertionError reportedByTheComparison) {
+            // the events missing are named, case by case, by differences(): "never arrived"
+        }
+    }
+
     /** The failure of a completed future, unwrapped, or {@code null} if it succeeded. */
     private static Throwable failureOf(CompletableFuture<?> done) {
         try {
@@ -592,10 +609,16 @@ public final class FidelityScenarios {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < text.length() && out.length() < 300; i++) {
             char c = text.charAt(i);
-            out.append(c < 0x20 || c == 0x7f || Character.isSurrogate(c) ? String.format("\\u%04x", (int) c) : c);
+            out.append(isInvisible(c) ? String.format("\\u%04x", (int) c) : c);
         }
         return (value instanceof String ? "'" + out + "'" : out.toString())
                 + (out.length() >= 300 ? "... (" + text.length() + " chars)" : "");
+    }
+
+    private static boolean isInvisible(char c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c) || Character.isSurrogate(c) || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
