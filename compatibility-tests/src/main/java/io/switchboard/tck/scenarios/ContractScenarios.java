@@ -18,7 +18,6 @@ import io.switchboard.spi.EventDriver;
 import io.switchboard.spi.EventDriverProvider;
 import io.switchboard.spi.OutboundMessage;
 import io.switchboard.tck.internal.Checker;
-import io.switchboard.tck.internal.Gates;
 import io.switchboard.tck.internal.InfrastructureMissing;
 import io.switchboard.tck.internal.Ledger;
 import io.switchboard.tck.internal.Ledger.Handling;
