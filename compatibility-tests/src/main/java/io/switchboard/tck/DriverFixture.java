@@ -22,6 +22,15 @@ public interface DriverFixture {
         return Optional.empty();
     }
 
+    /**
+     * For a hybrid driver (a reliable queue leg plus a real-time broadcast leg, DESIGN.md): the real-time types it
+     * is configured with and control of each leg, for the scenarios of group H. Empty (the default) for any other
+     * driver; group H then reports "not a hybrid driver".
+     */
+    default Optional<HybridLegs> hybridLegs() {
+        return Optional.empty();
+    }
+
     /** A view of {@code driver}'s broker-side state (its dead-letter destination), if the fixture can offer one. */
     default Optional<DriverInspector> inspector(EventDriver driver) {
         return Optional.empty();
