@@ -71,13 +71,16 @@ public final class KitRun {
     public ScenarioResult execute(Scenario s) {
         long start = System.nanoTime();
         ScenarioResult result;
-        if (declarationProblem != null && !s.id().equals("C1")) {
-            result = result(s, Status.FAIL, "The capability declaration is invalid, so nothing else runs: "
-                    + declarationProblem, Map.of(), start);
+        if (declarationProblem != null) {
+            result = result(s, Status.FAIL, (s.id().equals("C1") ? "" : "Nothing runs: ")
+                    + "the capability declaration is invalid: " + declarationProblem, Map.of(), start);
         } else if (s.notVerifiedReason() != null) {
             result = result(s, Status.NOT_VERIFIED, s.notVerifiedReason(), Map.of(), start);
         } else if (capabilities != null && s.gate().notClaimed(capabilities) != null) {
             result = result(s, Status.NOT_CLAIMED, s.gate().notClaimed(capabilities), Map.of(), start);
+        } else if (s.group().equals("H") && fixture.hybridLegs().isEmpty()) {
+            result = result(s, Status.NOT_CLAIMED, "not a hybrid driver (the fixture offers no hybrid legs)",
+                    Map.of(), start);
         } else if (!s.needsFaults().isEmpty() && (fixture.brokerControl().isEmpty()
                 || !fixture.brokerControl().get().supported().containsAll(s.needsFaults()))) {
             result = result(s, Status.INFRASTRUCTURE_MISSING, "needs broker control with " + s.needsFaults()

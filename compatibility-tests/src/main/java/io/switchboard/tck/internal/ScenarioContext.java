@@ -198,8 +198,8 @@ public final class ScenarioContext implements AutoCloseable {
                         + " ms (deadline for " + expected + " deliveries) waiting for " + what);
             }
             if (now - lastChange > idleLimit) {
-                throw new AssertionError("No progress for " + Duration.ofNanos(idleLimit).toSeconds()
-                        + " s waiting for " + what);
+                throw new AssertionError("No progress for " + Duration.ofNanos(idleLimit).toMillis()
+                        + " ms waiting for " + what);
             }
             pause(2);
         }
@@ -207,7 +207,13 @@ public final class ScenarioContext implements AutoCloseable {
 
     /** Waits until {@code group} has handled {@code count} distinct events successfully. */
     public void awaitHandled(String group, int count) {
-        await(count + " events handled by group " + group, count, () -> ledger.handledEvents(group) >= count);
+        try {
+            await(count + " events handled by group " + group, count, () -> ledger.handledEvents(group) >= count);
+        } catch (AssertionError timedOut) {
+            Checker.Verdict v = Checker.check(ledger, group, Checker.all());
+            throw new AssertionError(timedOut.getMessage() + " (against every publish of the scenario: "
+                    + v.summary() + ")", timedOut);
+        }
     }
 
     /** Waits until every publish recorded in the ledger has an outcome. */

@@ -399,7 +399,9 @@ public final class BadInputScenarios {
         ctx.expectExactlyOnce(group, type);
         Optional<DriverInspector> inspector = ctx.inspector();
         if (inspector.isPresent() && ctx.capabilities().deadLettering() != Capabilities.DeadLettering.NONE) {
+            // Only this scenario's letters: a shared broker's dead-letter destination holds other runs' too.
             List<String> letters = inspector.get().deadLetters().stream()
+                    .filter(d -> type.equals(d.get(DeadLetter.Keys.SOURCE)))
                     .filter(d -> "malformed".equals(d.get(DeadLetter.Keys.REASON)))
                     .map(d -> new String(d.payload(), StandardCharsets.UTF_8)).sorted().toList();
             List<String> expected = foreign.stream().sorted().toList();
@@ -467,7 +469,9 @@ public final class BadInputScenarios {
                 && ctx.capabilities().deadLettering() != Capabilities.DeadLettering.NONE;
         if (inspected) {
             EventCodec codec = EventCodec.load();
-            List<DeadLetter> letters = inspector.get().deadLetters();
+            // Only this scenario's letters: a shared broker's dead-letter destination holds other runs' too.
+            List<DeadLetter> letters = inspector.get().deadLetters().stream()
+                    .filter(d -> type.equals(d.get(DeadLetter.Keys.SOURCE))).toList();
             for (Event<Object> misfit : misfits) {
                 List<DeadLetter> mine = letters.stream()
                         .filter(d -> misfit.id().equals(codec.decode(d.payload(), Object.class).id())).toList();
