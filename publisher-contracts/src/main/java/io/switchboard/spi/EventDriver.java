@@ -52,8 +52,10 @@ public interface EventDriver extends AutoCloseable {
      * Waits, at most {@code timeout}, until every send accepted so far has reached its durability point and, for a
      * driver that holds events in this process (in-memory), has been handed to the open subscriptions. Called by
      * {@link io.switchboard.Switchboard#close()} after publishing stopped and before subscriptions are closed, so
-     * "accepted" means "delivered" wherever the driver can make it so. The default does nothing: a driver whose sends
-     * complete only at the broker's acknowledgement has nothing left to flush.
+     * "accepted" means "delivered" wherever the driver can make it so. A send still in progress when the flush
+     * starts must be included in it or fail; it must never complete successfully after the flush returned. The
+     * default does nothing: a driver whose sends complete only at the broker's acknowledgement has nothing left to
+     * flush.
      */
     default void flush(Duration timeout) {
     }

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The reference driver ({@code EVENT_DRIVER=in-memory}): events go from publisher to handlers inside this JVM,
@@ -80,6 +81,14 @@ public final class InMemoryDriver implements EventDriver {
     private final AtomicLong messageIds = new AtomicLong();
     private final AtomicLong groupOrder = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Set when the publisher starts closing (flush or close). A send that reserved its places but has not enqueued
+     * yet then fails instead: enqueued after the flush, it could be dropped with the group's members gone. Sends
+     * enqueue under the read lock, the flag is set under the write lock, so a send either enqueued before the flush
+     * began (and is flushed) or sees the flag.
+     */
+    private boolean closing;
+    private final ReentrantReadWriteLock closingLock = new ReentrantReadWriteLock();
 
     /** A driver with {@link InMemoryOptions#defaults()}. */
     public InMemoryDriver() {
@@ -210,6 +219,7 @@ public final class InMemoryDriver implements EventDriver {
      */
     @Override
     public void flush(Duration timeout) {
+        startClosing();
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         List<ConsumerGroup> all = new ArrayList<>(groups.values());
         all.addAll(broadcasts);
@@ -228,6 +238,7 @@ public final class InMemoryDriver implements EventDriver {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        startClosing();
         Duration drain = drainTimeout == null || drainTimeout.isNegative() ? Duration.ZERO : drainTimeout;
         long deadline = System.nanoTime() + drain.toNanos();
         List<ConsumerGroup> all = new ArrayList<>(groups.values());
@@ -302,6 +313,21 @@ public final class InMemoryDriver implements EventDriver {
             return CompletableFuture.failedFuture(refused);
         }
 
+        closingLock.readLock().lock();
+        try {
+            if (closing) {
+                slots.forEach(ConsumerGroup::release);
+                return CompletableFuture.failedFuture(failure(Reason.CLOSED, messages, null, "The publisher is "
+                        + "closing; the event was not enqueued"));
+            }
+            return enqueueReserved(messages, copies);
+        } finally {
+            closingLock.readLock().unlock();
+        }
+    }
+
+    /** Enqueues copies whose places are reserved. */
+    private CompletableFuture<Void> enqueueReserved(List<OutboundMessage> messages, List<Copy> copies) {
         Map<ConsumerGroup, List<Delivery>> now = new LinkedHashMap<>();
         List<CompletableFuture<Void>> later = new ArrayList<>();
         for (Copy c : copies) {
@@ -324,6 +350,15 @@ public final class InMemoryDriver implements EventDriver {
         }
         return later.isEmpty() ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.allOf(later.toArray(CompletableFuture[]::new));
+    }
+
+    private void startClosing() {
+        closingLock.writeLock().lock();
+        try {
+            closing = true;
+        } finally {
+            closingLock.writeLock().unlock();
+        }
     }
 
     private List<ConsumerGroup> targetsOf(String type) {
@@ -386,8 +421,18 @@ public final class InMemoryDriver implements EventDriver {
         done.whenComplete((ok, error) -> delayedSends.remove(done));
         Runnable enqueue = () -> {
             boolean enqueued = true;
-            for (ConsumerGroup g : copy.targets) {
-                enqueued &= g.enqueue(List.of(copy.delivery)) || g.isBroadcast();
+            closingLock.readLock().lock();
+            try {
+                if (closing) {
+                    copy.targets.forEach(g -> g.release(1));
+                    enqueued = false;
+                } else {
+                    for (ConsumerGroup g : copy.targets) {
+                        enqueued &= g.enqueue(List.of(copy.delivery)) || g.isBroadcast();
+                    }
+                }
+            } finally {
+                closingLock.readLock().unlock();
             }
             if (enqueued) {
                 done.complete(null);

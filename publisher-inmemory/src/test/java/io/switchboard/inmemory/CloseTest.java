@@ -196,6 +196,47 @@ class CloseTest {
         assertThat(driver.pending("billing", TYPE)).isZero();
     }
 
+    @Test
+    void aPublishWaitingForBufferSpaceWhenCloseStartsFailsOrIsHandledNeverOkThenLost() throws Exception {
+        start(InMemoryOptions.defaults().withBufferSize(1), Duration.ofMillis(500));
+        List<String> handled = Collections.synchronizedList(new ArrayList<>());
+        Subscription subscription = board.subscribe("billing", TYPE, Item.class, e -> {
+            if (e.data().seq() == 1) {
+                started.countDown();
+                release.await(); // holds the buffer's only place
+            }
+            handled.add(e.id());
+        });
+        board.publish(item(null, 1)).join();
+        assertThat(started.await(20, SECONDS)).isTrue();
+        AtomicReference<CompletableFuture<?>> second = new AtomicReference<>();
+        AtomicReference<String> secondId = new AtomicReference<>();
+        Thread publisher = new Thread(() -> {
+            var event = item(null, 2);
+            secondId.set(event.id());
+            second.set(board.publish(event)); // blocks for a place: the buffer is full
+        });
+        publisher.start();
+        Await.until("the second publish to wait for buffer space",
+                () -> publisher.getState() == Thread.State.TIMED_WAITING);
+
+        Thread closer = new Thread(board::close);
+        closer.start();
+        // The flush gives up on the held event; the member is leaving (its drain is running) when space frees.
+        Await.until("the member to start leaving", () -> !subscription.isActive());
+        release.countDown();
+        closer.join(20_000);
+        publisher.join(20_000);
+
+        CompletableFuture<?> outcome = second.get();
+        assertThat(outcome).isDone();
+        if (outcome.isCompletedExceptionally()) {
+            assertThatThrownBy(outcome::join).hasCauseInstanceOf(SwitchboardException.class);
+        } else {
+            assertThat(handled).as("a publish that completed ok must have been handled").contains(secondId.get());
+        }
+    }
+
     private void start(InMemoryOptions options, Duration drainTimeout) {
         driver = new InMemoryDriver(options);
         board = Switchboard.builder(driver).idempotencyKey(IdempotencyKey.NONE).drainTimeout(drainTimeout).build();
