@@ -1,6 +1,5 @@
 package io.switchboard;
 
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -41,7 +40,10 @@ public record SubscriptionRequest<T>(
 
     public static <T> SubscriptionRequest<T> group(String group, String pattern, Class<T> dataType,
             EventHandler<T> handler) {
-        Objects.requireNonNull(group, "group (use broadcast(...) for a subscription without group)");
+        if (group == null) {
+            throw SwitchboardException.invalid("The group must not be null; use broadcast(...) for a subscription "
+                    + "without group");
+        }
         return new SubscriptionRequest<>(EventPattern.of(pattern), group, dataType, handler, null, null, 0);
     }
 

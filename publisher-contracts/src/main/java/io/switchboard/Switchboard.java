@@ -251,7 +251,9 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
     @Override
     public <T> Subscription subscribe(SubscriptionRequest<T> request) {
         ensureOpen();
-        Objects.requireNonNull(request, "request");
+        if (request == null) {
+            throw SwitchboardException.invalid("The subscription request must not be null");
+        }
         RetryPolicy policy = request.retryPolicy() != null ? request.retryPolicy() : retryPolicy;
         IdempotencyKey key = request.idempotencyKey() != null ? request.idempotencyKey() : defaultIdempotencyKey;
         int concurrency = request.maxConcurrency() > 0 ? request.maxConcurrency() : defaultConcurrency;

@@ -197,6 +197,39 @@ class SwitchboardDeliveryTest {
     }
 
     @Test
+    void aDeadLetterForDataThatDoesNotFitCarriesTheEventIdTheCodecRead() {
+        // A codec that read the envelope but could not convert its data reports the id, as the JSON codec does.
+        io.switchboard.spi.EventCodec misfit = new io.switchboard.spi.EventCodec() {
+            @Override
+            public String contentType() {
+                return codec.contentType();
+            }
+
+            @Override
+            public byte[] encode(Event<?> event) {
+                return codec.encode(event);
+            }
+
+            @Override
+            public <T> Event<T> decode(byte[] payload, Class<T> dataType) {
+                throw SwitchboardException.forEvent(SwitchboardException.Reason.MALFORMED, "evt_misfit", TYPE, null,
+                        "'data' does not fit", null);
+            }
+        };
+        RecordingDriver misfitDriver = new RecordingDriver();
+        try (Switchboard board = Switchboard.builder(misfitDriver).codec(misfit).clock(clock).build()) {
+            board.subscribe("billing", TYPE, InvoiceIssued.class, e -> calls.incrementAndGet());
+
+            DeliveryOutcome outcome = misfitDriver.consumer().deliver(codec.encode(invoice()));
+
+            DeadLetter letter = ((DeliveryOutcome.DeadLettered) outcome).deadLetter();
+            assertThat(letter.get(DeadLetter.Keys.EVENT_ID)).isEqualTo("evt_misfit");
+            assertThat(letter.get(DeadLetter.Keys.REASON)).isEqualTo("malformed");
+            assertThat(calls).hasValue(0);
+        }
+    }
+
+    @Test
     void aSecondDeliveryOfAHandledEventIsAcknowledgedWithoutRunningTheHandler() {
         switchboard.subscribe("billing", TYPE, InvoiceIssued.class, e -> calls.incrementAndGet());
         byte[] payload = codec.encode(invoice());

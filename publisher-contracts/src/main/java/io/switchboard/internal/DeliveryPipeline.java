@@ -169,6 +169,8 @@ public final class DeliveryPipeline<T> implements MessageHandler {
         meta.put(DeadLetter.Keys.REASON, reason);
         if (event != null) {
             meta.put(DeadLetter.Keys.EVENT_ID, event.id());
+        } else if (failure instanceof io.switchboard.SwitchboardException se && se.eventId() != null) {
+            meta.put(DeadLetter.Keys.EVENT_ID, se.eventId()); // the envelope was read, its data did not fit
         }
         if (message.brokerMessageId() != null) {
             meta.put(DeadLetter.Keys.ORIGINAL_MESSAGE_ID, message.brokerMessageId());
