@@ -1,6 +1,7 @@
 package io.switchboard.tck.internal;
 
 import io.switchboard.Capabilities;
+import io.switchboard.DeadLetter;
 import io.switchboard.IdempotencyKey;
 import io.switchboard.RetryPolicy;
 import io.switchboard.Switchboard;
@@ -157,8 +158,21 @@ public final class ScenarioContext implements AutoCloseable {
         return drivers.get(0).driver();
     }
 
+    /**
+     * The fixture's inspector, narrowed to this scenario: only dead letters whose source is one of its namespaced
+     * types. A shared broker's dead-letter destination also holds other scenarios' and other runs' letters (T4).
+     */
     public Optional<DriverInspector> inspector() {
-        return drivers.isEmpty() ? Optional.empty() : fixture.inspector(drivers.get(0).driver());
+        if (drivers.isEmpty()) {
+            return Optional.empty();
+        }
+        return fixture.inspector(drivers.get(0).driver()).map(all -> DriverInspector.of(() -> all.deadLetters()
+                .stream().filter(d -> ownsType(d.get(DeadLetter.Keys.SOURCE))).toList()));
+    }
+
+    /** Whether {@code type} belongs to this run and scenario. */
+    public boolean ownsType(String type) {
+        return type != null && type.startsWith(namespace + ".");
     }
 
     public Optional<BrokerControl> brokerControl() {
