@@ -23,6 +23,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
@@ -281,6 +287,44 @@ public final class ScenarioContext implements AutoCloseable {
         figures.merge("unexpected", v.unexpected(), (a, b) -> (Integer) a + (Integer) b);
         figures.merge("reordered", v.reordered(), (a, b) -> (Integer) a + (Integer) b);
         figures.merge("recovered", v.recovered(), (a, b) -> (Integer) a + (Integer) b);
+    }
+
+    /** The largest payload the kit builds in memory; scenarios needing a bigger one report missing infrastructure. */
+    public static final int LARGEST_MATERIALIZED = 16 * 1024 * 1024;
+
+    /** Waits on {@code latch} (in a handler, typically) within the deadline of one delivery: no broken driver hangs the kit. */
+    public boolean awaitLatch(CountDownLatch latch) throws InterruptedException {
+        return latch.await(timing.deadline(1).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits for {@code task} within the deadline of one delivery, failing with "timed out waiting for {@code what}". */
+    public void awaitDone(CompletableFuture<?> task, String what) throws Exception {
+        try {
+            task.get(timing.deadline(1).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("timed out waiting for " + what);
+        }
+    }
+
+    /** Runs every task on a new daemon thread named {@code tck-<name>}, so a stuck task never keeps the JVM alive. */
+    public static Executor daemonThreads(String name) {
+        return task -> {
+            Thread t = new Thread(task, "tck-" + name);
+            t.setDaemon(true);
+            t.start();
+        };
+    }
+
+    /** The failure of a completed future, unwrapped, or {@code null} if it succeeded. */
+    public static Throwable failureOf(CompletableFuture<?> done) {
+        try {
+            done.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     /** Sleeps; for pacing and quiet windows only, never to wait for something to happen. */

@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -39,7 +38,6 @@ import java.util.function.Supplier;
 public final class BadInputScenarios {
 
     /** The largest event the kit builds in memory, for the oversized headers of V2. */
-    private static final int LARGEST_MATERIALIZED = 16 * 1024 * 1024;
 
     private BadInputScenarios() {
     }
@@ -158,9 +156,9 @@ public final class BadInputScenarios {
      */
     static void oversizedHeaders(ScenarioContext ctx) {
         int max = ctx.capabilities().maxPayloadBytes();
-        if (max >= LARGEST_MATERIALIZED) {
+        if (max >= ScenarioContext.LARGEST_MATERIALIZED) {
             throw new InfrastructureMissing("the declared maxPayloadBytes (" + max + ") is beyond the "
-                    + LARGEST_MATERIALIZED + " bytes the kit builds in memory");
+                    + ScenarioContext.LARGEST_MATERIALIZED + " bytes the kit builds in memory");
         }
         Switchboard board = ctx.switchboard();
         Ledger ledger = ctx.ledger();
@@ -377,7 +375,7 @@ public final class BadInputScenarios {
         ctx.await("the raw sends to complete", sends.size(), () -> sends.stream().allMatch(
                 CompletableFuture::isDone));
         for (int i = 0; i < sends.size(); i++) {
-            Throwable failure = failureOf(sends.get(i));
+            Throwable failure = ScenarioContext.failureOf(sends.get(i));
             if (failure != null) {
                 throw new AssertionError("the driver refused raw bytes " + foreign.get(i) + ": " + failure,
                         failure);
@@ -437,7 +435,7 @@ public final class BadInputScenarios {
         for (Event<Object> misfit : misfits) {
             CompletableFuture<Event<Object>> f = board.publish(misfit);
             ctx.await("a publish to complete", 1, f::isDone);
-            Throwable failure = failureOf(f);
+            Throwable failure = ScenarioContext.failureOf(f);
             if (failure != null) {
                 throw new AssertionError("publishing an envelope with data " + misfit.data() + " failed: "
                         + failure, failure);
@@ -505,7 +503,7 @@ public final class BadInputScenarios {
             return name + ": publish returned no future";
         }
         ctx.await(name + " to complete", 1, f::isDone);
-        Throwable failure = failureOf(f);
+        Throwable failure = ScenarioContext.failureOf(f);
         if (failure == null) {
             return name + ": accepted";
         }
@@ -516,15 +514,4 @@ public final class BadInputScenarios {
         return null;
     }
 
-    /** The failure of a completed future, unwrapped, or {@code null} if it succeeded. */
-    private static Throwable failureOf(CompletableFuture<?> done) {
-        try {
-            done.join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        } catch (RuntimeException e) {
-            return e;
-        }
-    }
 }

@@ -24,7 +24,6 @@ import java.util.stream.Collectors;
 public final class BatchScenarios {
 
     /** The largest event the kit builds in memory, for the oversized entry of B2. */
-    private static final int LARGEST_MATERIALIZED = 16 * 1024 * 1024;
     /** In the smoke profile, batch sizes derived from {@code maxBatchSize} are capped here. */
     private static final int SMOKE_BATCH_CAP = 100;
 
@@ -106,9 +105,9 @@ public final class BatchScenarios {
      */
     static void invalidEntrySendsNothing(ScenarioContext ctx) {
         int maxPayload = ctx.capabilities().maxPayloadBytes();
-        if (maxPayload >= LARGEST_MATERIALIZED) {
+        if (maxPayload >= ScenarioContext.LARGEST_MATERIALIZED) {
             throw new InfrastructureMissing("the declared maxPayloadBytes (" + maxPayload + ") is beyond the "
-                    + LARGEST_MATERIALIZED + " bytes the kit builds in memory for the oversized entry");
+                    + ScenarioContext.LARGEST_MATERIALIZED + " bytes the kit builds in memory for the oversized entry");
         }
         Switchboard board = ctx.switchboard();
         Ledger ledger = ctx.ledger();
@@ -136,7 +135,7 @@ public final class BatchScenarios {
             }
             CompletableFuture<List<Event<?>>> result = ledger.publishAll(board, batch);
             ctx.await("the batch to complete", batch.size(), result::isDone);
-            Throwable failure = failureOf(result);
+            Throwable failure = ScenarioContext.failureOf(result);
             int first = expected.keySet().iterator().next();
             if (!(failure instanceof SwitchboardException se) || se.reason() != expected.get(first)
                     || !String.valueOf(se.getMessage()).contains("index " + first)) {
@@ -168,7 +167,7 @@ public final class BatchScenarios {
         }
         CompletableFuture<List<Event<?>>> result = ledger.publishAll(board, valid);
         ctx.await("the valid batch to complete", valid.size(), result::isDone);
-        Throwable failure = failureOf(result);
+        Throwable failure = ScenarioContext.failureOf(result);
         if (failure != null) {
             throw new AssertionError("a batch of valid entries failed: " + failure, failure);
         }
@@ -186,7 +185,7 @@ public final class BatchScenarios {
         if (!result.isDone()) {
             throw new AssertionError("publishAll of an empty list is not complete on return");
         }
-        Throwable failure = failureOf(result);
+        Throwable failure = ScenarioContext.failureOf(result);
         if (failure != null) {
             throw new AssertionError("publishAll of an empty list failed: " + failure, failure);
         }
@@ -199,15 +198,4 @@ public final class BatchScenarios {
         }
     }
 
-    /** The failure of a completed future, unwrapped, or {@code null} if it succeeded. */
-    private static Throwable failureOf(CompletableFuture<?> done) {
-        try {
-            done.join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        } catch (RuntimeException e) {
-            return e;
-        }
-    }
 }

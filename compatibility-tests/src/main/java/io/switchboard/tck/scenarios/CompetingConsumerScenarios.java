@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -126,7 +123,7 @@ public final class CompetingConsumerScenarios {
                         calledAfterClose.incrementAndGet();
                     }
                     leaverHolding.incrementAndGet();
-                    await(ctx, release);
+                    ctx.awaitLatch(release);
                 }));
         for (int m = 1; m < members; m++) {
             board.subscribe(group, type, TckItem.class, ledger.handler(group, "member-" + m));
@@ -139,14 +136,14 @@ public final class CompetingConsumerScenarios {
             CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
                 leaver.close();
                 leaverClosed.set(true);
-            }, daemon("g3-leave"));
+            }, ScenarioContext.daemonThreads("g3-leave"));
             ctx.await("the member to start leaving", 1, () -> !leaver.isActive() || closing.isDone());
             for (int i = n / 2; i < 3 * n / 4; i++) {
                 ledger.publish(board, Ledger.event(type, "k" + i, i));
             }
             int heldAtClose = leaverHolding.get();
             release.countDown();
-            awaitDone(ctx, closing, "closing the leaving member after its handlers were released");
+            ctx.awaitDone(closing, "closing the leaving member after its handlers were released");
             for (int i = 3 * n / 4; i < n; i++) {
                 ledger.publish(board, Ledger.event(type, "k" + i, i));
             }
@@ -186,7 +183,7 @@ public final class CompetingConsumerScenarios {
         for (int m = 0; m < initial; m++) {
             board.subscribe(group, type, TckItem.class, ledger.handler(group, "member-" + m, (e, attempt) -> {
                 holding.incrementAndGet();
-                await(ctx, joined);
+                ctx.awaitLatch(joined);
             }));
         }
         try {
@@ -234,7 +231,7 @@ public final class CompetingConsumerScenarios {
                 (e, attempt) -> {
                     peak.accumulateAndGet(active.incrementAndGet(), Math::max);
                     try {
-                        await(ctx, open);
+                        ctx.awaitLatch(open);
                     } finally {
                         active.decrementAndGet();
                     }
@@ -273,24 +270,6 @@ public final class CompetingConsumerScenarios {
         return String.format(Locale.ROOT, "%.1f%%", 100.0 * part / Math.max(1, whole));
     }
 
-    /** Waits in a handler, at most the deadline for one delivery, so a broken driver cannot hang the kit. */
-    private static boolean await(ScenarioContext ctx, CountDownLatch latch) throws InterruptedException {
-        return latch.await(ctx.timing().deadline(1).toMillis(), TimeUnit.MILLISECONDS);
-    }
 
-    private static void awaitDone(ScenarioContext ctx, CompletableFuture<?> task, String what) throws Exception {
-        try {
-            task.get(ctx.timing().deadline(1).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("timed out " + what);
-        }
-    }
 
-    private static Executor daemon(String name) {
-        return task -> {
-            Thread t = new Thread(task, "tck-" + name);
-            t.setDaemon(true);
-            t.start();
-        };
-    }
 }

@@ -27,9 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -106,7 +103,7 @@ public final class ConcurrencyScenarios {
             for (int i = 0; churning.get(); i++) {
                 ledger.publishAndWait(board, Ledger.event(churned, "k" + (i % 8), i));
             }
-        }, daemon("k2-publisher"));
+        }, ScenarioContext.daemonThreads("k2-publisher"));
         try {
             runTogether(ctx, "k2-churn", threads, t -> {
                 for (int c = 0; c < cycles; c++) {
@@ -129,7 +126,7 @@ public final class ConcurrencyScenarios {
         } finally {
             churning.set(false);
         }
-        awaitDone(ctx, publishing, "the publisher to stop");
+        ctx.awaitDone(publishing, "the publisher to stop");
 
         String fresh = "fresh";
         board.broadcast(after, TckItem.class, ledger.handler(fresh, "c1"));
@@ -205,13 +202,13 @@ public final class ConcurrencyScenarios {
                         failuresAfterClose.incrementAndGet();
                     }
                 }
-            }, daemon("k4-publisher"));
+            }, ScenarioContext.daemonThreads("k4-publisher"));
             ctx.await("the publisher to be flowing", 20, () -> ledger.handledEvents(group) >= 20
                     || publishing.isDone());
             board.close();
             Set<String> handledAtClose = ledger.successes(group).stream().map(Ledger.Handling::eventId)
                     .collect(Collectors.toSet());
-            awaitDone(ctx, publishing, "the publishing thread to stop after close");
+            ctx.awaitDone(publishing, "the publishing thread to stop after close");
             ctx.awaitPublishes();
 
             List<Published> mine = ledger.publishes(Checker.ofType(type));
@@ -265,7 +262,7 @@ public final class ConcurrencyScenarios {
         board.subscribe(SubscriptionRequest.group(group, type, TckItem.class, ledger.handler(group, "c1",
                 (e, attempt) -> {
                     if (started.incrementAndGet() <= held) {
-                        await(ctx, release);
+                        ctx.awaitLatch(release);
                     }
                 })).withMaxConcurrency(held));
         try {
@@ -378,36 +375,18 @@ public final class ConcurrencyScenarios {
                 } catch (Exception e) {
                     throw new CompletionException(e);
                 }
-            }, daemon(name + "-" + t)));
+            }, ScenarioContext.daemonThreads(name + "-" + t)));
         }
         start.countDown();
         for (CompletableFuture<Void> f : running) {
             try {
-                awaitDone(ctx, f, "thread " + name + " to finish");
+                ctx.awaitDone(f, "thread " + name + " to finish");
             } catch (ExecutionException e) {
                 throw new AssertionError(name + " failed: " + e.getCause(), e.getCause());
             }
         }
     }
 
-    /** Waits in a handler, at most the deadline for one delivery, so a broken driver cannot hang the kit. */
-    private static boolean await(ScenarioContext ctx, CountDownLatch latch) throws InterruptedException {
-        return latch.await(ctx.timing().deadline(1).toMillis(), TimeUnit.MILLISECONDS);
-    }
 
-    private static void awaitDone(ScenarioContext ctx, CompletableFuture<?> task, String what) throws Exception {
-        try {
-            task.get(ctx.timing().deadline(1).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what);
-        }
-    }
 
-    private static Executor daemon(String name) {
-        return task -> {
-            Thread t = new Thread(task, "tck-" + name);
-            t.setDaemon(true);
-            t.start();
-        };
-    }
 }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
@@ -33,7 +32,6 @@ import java.util.function.UnaryOperator;
 public final class FidelityScenarios {
 
     /** The largest event the kit builds in memory; a driver declaring more is checked up to here only. */
-    private static final int LARGEST_MATERIALIZED = 16 * 1024 * 1024;
 
     private FidelityScenarios() {
     }
@@ -169,7 +167,7 @@ public final class FidelityScenarios {
         Map<String, String> rejected = new LinkedHashMap<>();
         for (int i = 0; i < cases.size(); i++) {
             Weird c = cases.get(i);
-            Throwable failure = failureOf(futures.get(i));
+            Throwable failure = ScenarioContext.failureOf(futures.get(i));
             if (failure == null) {
                 accepted.put(c.name(), futures.get(i).join());
             } else if (failure instanceof SwitchboardException se && c.rejections().contains(se.reason())) {
@@ -238,7 +236,7 @@ public final class FidelityScenarios {
         List<String> problems = new ArrayList<>();
         List<Event<?>> sent = new ArrayList<>();
         for (int i = 0; i < corpus.size(); i++) {
-            Throwable failure = failureOf(futures.get(i));
+            Throwable failure = ScenarioContext.failureOf(futures.get(i));
             if (failure != null) {
                 problems.add(corpus.get(i).name() + ": publish failed with " + failure);
                 sent.add(null);
@@ -437,7 +435,7 @@ public final class FidelityScenarios {
                 && fromHandlers.size() >= 3 && fromHandlers.stream().allMatch(CompletableFuture::isDone));
         List<String> problems = new ArrayList<>();
         for (CompletableFuture<?> f : fromHandlers) {
-            Throwable failure = failureOf(f);
+            Throwable failure = ScenarioContext.failureOf(f);
             if (failure != null) {
                 problems.add("a publish from a handler failed: " + failure);
             }
@@ -496,14 +494,14 @@ public final class FidelityScenarios {
 
         CompletableFuture<Event<String>> accepted = board.publish(atLimit);
         ctx.await("the publish of " + max + " bytes to complete", 1, accepted::isDone);
-        Throwable refusal = failureOf(accepted);
+        Throwable refusal = ScenarioContext.failureOf(accepted);
         if (refusal != null) {
             throw new AssertionError("an event of exactly maxPayloadBytes (" + max + " bytes) failed: " + refusal,
                     refusal);
         }
         CompletableFuture<Event<String>> refused = board.publish(overLimit);
         ctx.await("the publish of " + (max + 1) + " bytes to complete", 1, refused::isDone);
-        Throwable failure = failureOf(refused);
+        Throwable failure = ScenarioContext.failureOf(refused);
         if (!(failure instanceof SwitchboardException se) || se.reason() != Reason.TOO_LARGE
                 || !overLimit.id().equals(se.eventId())) {
             throw new AssertionError("an event of maxPayloadBytes + 1 (" + (max + 1) + " bytes) "
@@ -543,9 +541,9 @@ public final class FidelityScenarios {
     }
 
     private static void requireMaterializable(int maxPayloadBytes) {
-        if (maxPayloadBytes >= LARGEST_MATERIALIZED) {
+        if (maxPayloadBytes >= ScenarioContext.LARGEST_MATERIALIZED) {
             throw new InfrastructureMissing("the declared maxPayloadBytes (" + maxPayloadBytes + ") is beyond the "
-                    + LARGEST_MATERIALIZED + " bytes the kit builds in memory");
+                    + ScenarioContext.LARGEST_MATERIALIZED + " bytes the kit builds in memory");
         }
     }
 
@@ -562,17 +560,6 @@ public final class FidelityScenarios {
         }
     }
 
-    /** The failure of a completed future, unwrapped, or {@code null} if it succeeded. */
-    private static Throwable failureOf(CompletableFuture<?> done) {
-        try {
-            done.join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        } catch (RuntimeException e) {
-            return e;
-        }
-    }
 
     /** What differs between the event sent and the one received, field by field ({@code byte[]} by content). */
     private static List<String> differences(Event<?> sent, Event<?> received) {

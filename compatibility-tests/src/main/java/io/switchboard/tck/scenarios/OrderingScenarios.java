@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -145,7 +144,7 @@ public final class OrderingScenarios {
                         throw new IllegalStateException("planned failure 1 of " + blockedKey + "#" + k);
                     }
                     if (attempt == 2) {
-                        if (!await(ctx, othersHandled)) {
+                        if (!ctx.awaitLatch(othersHandled)) {
                             problems.add("the other keys' events were not handled while " + blockedKey + "#" + k
                                     + " was being retried");
                         }
@@ -224,7 +223,7 @@ public final class OrderingScenarios {
                         (e, attempt) -> {
                             if (holder.compareAndSet(null, name)) {
                                 holding.countDown();
-                                await(ctx, release);
+                                ctx.awaitLatch(release);
                             }
                             jitter(e, attempt);
                         })));
@@ -241,7 +240,7 @@ public final class OrderingScenarios {
             publishInWaves(ctx, board, events.subList(third, half));
 
             Subscription leaver = subscriptions.get(holder.get());
-            CompletableFuture<Void> closed = CompletableFuture.runAsync(leaver::close, daemon("o4-leave"));
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(leaver::close, ScenarioContext.daemonThreads("o4-leave"));
             ctx.await(holder.get() + " to start leaving", 1, () -> !leaver.isActive() || closed.isDone());
             release.countDown();
             awaitClosed(ctx, closed, holder.get());
@@ -278,7 +277,7 @@ public final class OrderingScenarios {
                 (e, attempt) -> {
                     if (blockedKey.equals(e.data().key()) && e.data().seq() == 0) {
                         blocking.countDown();
-                        if (!await(ctx, release)) {
+                        if (!ctx.awaitLatch(release)) {
                             throw new IllegalStateException("never released");
                         }
                     }
@@ -394,10 +393,6 @@ public final class OrderingScenarios {
                 .count();
     }
 
-    /** Waits in a handler, at most the deadline for one delivery, so a broken driver cannot hang the kit. */
-    private static boolean await(ScenarioContext ctx, CountDownLatch latch) throws InterruptedException {
-        return latch.await(ctx.timing().deadline(1).toMillis(), TimeUnit.MILLISECONDS);
-    }
 
     private static void awaitClosed(ScenarioContext ctx, CompletableFuture<Void> closing, String who)
             throws Exception {
@@ -409,11 +404,4 @@ public final class OrderingScenarios {
         }
     }
 
-    private static Executor daemon(String name) {
-        return task -> {
-            Thread t = new Thread(task, "tck-" + name);
-            t.setDaemon(true);
-            t.start();
-        };
-    }
 }

@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,7 +76,7 @@ public final class ShutdownScenarios {
                     boolean released = false;
                     while (!released) { // an interruption is noted, then ignored: the handler finishes normally
                         try {
-                            await(ctx, release);
+                            ctx.awaitLatch(release);
                             released = true;
                         } catch (InterruptedException cancelled) {
                             interrupted.set(true);
@@ -87,12 +86,12 @@ public final class ShutdownScenarios {
         try {
             Ledger.Published event = ledger.publishAndWait(board, Ledger.event(type, "k1", 0));
             ctx.await("the handler to start", 1, () -> started.getCount() == 0);
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close, daemon("s1-close"));
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(first::close, ScenarioContext.daemonThreads("s1-close"));
             ctx.await("the subscription to start closing", 1, () -> !first.isActive() || closing.isDone());
             ctx.quietWindow();
             boolean returnedEarly = closing.isDone();
             release.countDown();
-            awaitDone(ctx, closing, "close() to return after the handler finished");
+            ctx.awaitDone(closing, "close() to return after the handler finished");
             if (returnedEarly) {
                 throw new AssertionError("close() returned while the handler was still running");
             }
@@ -134,7 +133,7 @@ public final class ShutdownScenarios {
                 (e, attempt) -> {
                     started.countDown();
                     try {
-                        await(ctx, never);
+                        ctx.awaitLatch(never);
                     } catch (InterruptedException cancelled) {
                         interrupted.set(true);
                         throw cancelled;
@@ -293,7 +292,7 @@ public final class ShutdownScenarios {
         board.subscribe(group, type, TckItem.class, ledger.handler(group, "c1", (e, attempt) -> {
             if (published.getCount() > 0) {
                 waited.incrementAndGet();
-                await(ctx, published);
+                ctx.awaitLatch(published);
             }
         }));
         try {
@@ -352,7 +351,7 @@ public final class ShutdownScenarios {
             CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
                 sub.close();
                 board.close();
-            }, daemon("s6-close"));
+            }, ScenarioContext.daemonThreads("s6-close"));
             try {
                 closing.get(bound.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
@@ -375,24 +374,6 @@ public final class ShutdownScenarios {
         ctx.figure("close bound ms", bound.toMillis());
     }
 
-    /** Waits in a handler, at most the deadline for one delivery, so a broken driver cannot hang the kit. */
-    private static boolean await(ScenarioContext ctx, CountDownLatch latch) throws InterruptedException {
-        return latch.await(ctx.timing().deadline(1).toMillis(), TimeUnit.MILLISECONDS);
-    }
 
-    private static void awaitDone(ScenarioContext ctx, CompletableFuture<?> task, String what) throws Exception {
-        try {
-            task.get(ctx.timing().deadline(1).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("timed out waiting for " + what);
-        }
-    }
 
-    private static Executor daemon(String name) {
-        return task -> {
-            Thread t = new Thread(task, "tck-" + name);
-            t.setDaemon(true);
-            t.start();
-        };
-    }
 }
