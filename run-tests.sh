@@ -5,5 +5,6 @@ cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 require_java
 require_maven
+require_brokers
 
 exec mvn -B verify "$@"
