@@ -181,6 +181,10 @@ public final class BrokerProcess {
         if (process == null) {
             return;
         }
+        if (!process.isAlive()) { // killed meanwhile (e.g. by the shutdown hook's registry)
+            ended();
+            return;
+        }
         if (frozen) {
             thaw(); // a stopped process cannot handle SIGTERM
         }
