@@ -1,6 +1,7 @@
 package io.switchboard.brokers;
 
 import io.switchboard.brokers.internal.BrokerProcess;
+import io.switchboard.brokers.internal.ProcessBackedBroker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,25 +17,32 @@ import java.util.Optional;
  * Ready when a connection receives the server's INFO line. JetStream stores in {@code js/} of its data directory;
  * the server's output goes to {@code nats.log} there.
  */
-public final class NatsServer implements LocalBroker {
+public final class NatsServer extends ProcessBackedBroker {
 
     private static final Path DEFAULT_BINARY = Path.of("/usr/sbin/nats-server");
 
-    private final BrokerProcess process;
     private final int monitorPort;
 
     public NatsServer(NatsOptions options) {
+        this(options, options.monitor() ? BrokerProcess.freePort() : 0);
+    }
+
+    private NatsServer(NatsOptions options, int monitorPort) {
+        super(process(options, monitorPort), "nats");
+        this.monitorPort = monitorPort;
+    }
+
+    private static BrokerProcess process(NatsOptions options, int monitorPort) {
         Path binary = BrokerProcess.executable(options.binary(), DEFAULT_BINARY, "nats-server", "nats-server");
-        this.monitorPort = options.monitor() ? BrokerProcess.freePort() : 0;
-        this.process = new BrokerProcess("nats-server", options.port(), "nats.log", options.startTimeout(),
-                NatsServer::info, port -> command(binary, port));
+        return new BrokerProcess("nats-server", options.port(), "nats.log", options.startTimeout(),
+                NatsServer::info, (port, data) -> command(binary, port, data, monitorPort));
     }
 
     // Output goes to nats.log through the process redirect rather than -l, so start-up failures land there too.
-    private List<String> command(Path binary, int port) {
+    private static List<String> command(Path binary, int port, Path data, int monitorPort) {
         List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "-a", BrokerProcess.HOST, "-p", Integer.toString(port),
-                "-js", "-sd", process.dataDirectory().resolve("js").toString()));
+                "-js", "-sd", data.resolve("js").toString()));
         if (monitorPort != 0) {
             command.addAll(List.of("-m", Integer.toString(monitorPort)));
         }
@@ -54,72 +62,7 @@ public final class NatsServer implements LocalBroker {
 
     @Override
     public NatsServer start() {
-        process.start();
+        super.start();
         return this;
-    }
-
-    @Override
-    public void stop() {
-        process.stop();
-    }
-
-    @Override
-    public void kill() {
-        process.kill();
-    }
-
-    @Override
-    public void freeze() {
-        process.freeze();
-    }
-
-    @Override
-    public void thaw() {
-        process.thaw();
-    }
-
-    @Override
-    public String endpoint() {
-        return "nats://" + host() + ":" + port();
-    }
-
-    @Override
-    public String host() {
-        return BrokerProcess.HOST;
-    }
-
-    @Override
-    public int port() {
-        return process.port();
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return process.isRunning();
-    }
-
-    @Override
-    public Path dataDirectory() {
-        return process.dataDirectory();
-    }
-
-    @Override
-    public String logTail(int lines) {
-        return process.logTail(lines);
-    }
-
-    @Override
-    public void close() {
-        process.close();
-    }
-
-    @Override
-    public String toString() {
-        return "NatsServer[" + endpoint() + "]";
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.brokers;
 
 import io.switchboard.brokers.internal.BrokerProcess;
+import io.switchboard.brokers.internal.ProcessBackedBroker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,22 +15,24 @@ import java.util.List;
  * A real {@code redis-server} on 127.0.0.1: {@code new RedisServer(RedisOptions.aofAlways()).start()}. Ready when it
  * answers PING with PONG. Output goes to {@code redis.log} in its data directory.
  */
-public final class RedisServer implements LocalBroker {
+public final class RedisServer extends ProcessBackedBroker {
 
     private static final Path DEFAULT_BINARY = Path.of("/usr/bin/redis-server");
 
-    private final BrokerProcess process;
-
     public RedisServer(RedisOptions options) {
-        Path binary = BrokerProcess.executable(options.binary(), DEFAULT_BINARY, "redis-server", "redis-server");
-        this.process = new BrokerProcess("redis-server", options.port(), "redis.log", options.startTimeout(),
-                RedisServer::pong, port -> command(binary, port, options));
+        super(process(options), "redis");
     }
 
-    private List<String> command(Path binary, int port, RedisOptions options) {
+    private static BrokerProcess process(RedisOptions options) {
+        Path binary = BrokerProcess.executable(options.binary(), DEFAULT_BINARY, "redis-server", "redis-server");
+        return new BrokerProcess("redis-server", options.port(), "redis.log", options.startTimeout(),
+                RedisServer::pong, (port, data) -> command(binary, port, data, options));
+    }
+
+    private static List<String> command(Path binary, int port, Path data, RedisOptions options) {
         List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "--bind", BrokerProcess.HOST, "--port", Integer.toString(port),
-                "--dir", process.dataDirectory().toString(), "--save", "", "--daemonize", "no"));
+                "--dir", data.toString(), "--save", "", "--daemonize", "no"));
         switch (options.persistence()) {
             case NONE -> command.addAll(List.of("--appendonly", "no"));
             case AOF_ALWAYS -> command.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
@@ -46,72 +49,7 @@ public final class RedisServer implements LocalBroker {
 
     @Override
     public RedisServer start() {
-        process.start();
+        super.start();
         return this;
-    }
-
-    @Override
-    public void stop() {
-        process.stop();
-    }
-
-    @Override
-    public void kill() {
-        process.kill();
-    }
-
-    @Override
-    public void freeze() {
-        process.freeze();
-    }
-
-    @Override
-    public void thaw() {
-        process.thaw();
-    }
-
-    @Override
-    public String endpoint() {
-        return "redis://" + host() + ":" + port();
-    }
-
-    @Override
-    public String host() {
-        return BrokerProcess.HOST;
-    }
-
-    @Override
-    public int port() {
-        return process.port();
-    }
-
-    @Override
-    public long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return process.isRunning();
-    }
-
-    @Override
-    public Path dataDirectory() {
-        return process.dataDirectory();
-    }
-
-    @Override
-    public String logTail(int lines) {
-        return process.logTail(lines);
-    }
-
-    @Override
-    public void close() {
-        process.close();
-    }
-
-    @Override
-    public String toString() {
-        return "RedisServer[" + endpoint() + "]";
     }
 }

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
+import java.util.function.BiFunction;
 
 /**
  * One broker as a child process: started with a {@link ProcessBuilder} (no shell), output appended to a log file in
@@ -33,7 +33,7 @@ public final class BrokerProcess {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final String name;
-    private final IntFunction<List<String>> command;
+    private final BiFunction<Integer, Path, List<String>> command;
     private final ReadinessProbe probe;
     private final Duration startTimeout;
     private final String logFileName;
@@ -51,7 +51,7 @@ public final class BrokerProcess {
      * @param logFileName the file in the data directory that receives the process output
      */
     public BrokerProcess(String name, int requestedPort, String logFileName, Duration startTimeout,
-                         ReadinessProbe probe, IntFunction<List<String>> command) {
+                         ReadinessProbe probe, BiFunction<Integer, Path, List<String>> command) {
         this.name = name;
         this.requestedPort = requestedPort;
         this.logFileName = logFileName;
@@ -120,7 +120,7 @@ public final class BrokerProcess {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> commandLine = command.apply(port());
+        List<String> commandLine = command.apply(port(), dataDirectory());
         Path log = dataDirectory().resolve(logFileName);
         try {
             process = new ProcessBuilder(commandLine)
