@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How to run a local {@link KafkaServer} (KRaft, one combined broker and controller, in its own JVM).
@@ -19,7 +20,7 @@ public record KafkaOptions(List<Path> classpath, Path java, int port, int advert
 
     public KafkaOptions {
         List<String> problems = new ArrayList<>();
-        if (classpath != null && (classpath.isEmpty() || classpath.contains(null))) {
+        if (classpath != null && (classpath.isEmpty() || classpath.stream().anyMatch(Objects::isNull))) {
             problems.add("classpath must be null (the jars the build resolved) or a list of jars, was " + classpath);
         }
         if (port < 0 || port > 65535) {
