@@ -2,6 +2,7 @@ package io.switchboard.brokers;
 
 import io.switchboard.brokers.internal.BrokerProcess;
 import io.switchboard.brokers.internal.ProcessBackedBroker;
+import io.switchboard.brokers.internal.ProcessRegistry;
 import io.switchboard.brokers.internal.ServerClasspath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,6 +109,19 @@ public final class KafkaServer extends ProcessBackedBroker {
         try {
             Process format = new ProcessBuilder(command).directory(data.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve(LOG_FILE).toFile())).start();
+            ProcessRegistry.register(format.toHandle()); // killed at JVM exit too, should this JVM end meanwhile
+            try {
+                awaitFormat(format, data, options);
+            } finally {
+                ProcessRegistry.unregister(format.toHandle());
+            }
+        } catch (IOException e) {
+            throw new BrokerException("cannot run the Kafka storage tool (" + command.get(0) + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitFormat(Process format, Path data, KafkaOptions options) {
+        try {
             if (!format.waitFor(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 format.destroyForcibly().waitFor();
                 throw new BrokerException("formatting the Kafka storage in " + data + " took longer than "
@@ -117,9 +131,8 @@ public final class KafkaServer extends ProcessBackedBroker {
                 throw new BrokerException("formatting the Kafka storage in " + data + " failed with exit code "
                         + format.exitValue());
             }
-        } catch (IOException e) {
-            throw new BrokerException("cannot run the Kafka storage tool (" + command.get(0) + "): " + e.getMessage(), e);
         } catch (InterruptedException e) {
+            format.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new BrokerException("interrupted while formatting the Kafka storage", e);
         }
