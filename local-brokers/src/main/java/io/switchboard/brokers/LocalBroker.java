@@ -1,5 +1,6 @@
 package io.switchboard.brokers;
 
+import io.switchboard.brokers.internal.BrokerProcess;
 import java.nio.file.Path;
 
 /**
@@ -41,6 +42,11 @@ public interface LocalBroker extends AutoCloseable {
 
     /** The last lines of the broker's log. */
     String logTail(int lines);
+
+    /** A port free right now on 127.0.0.1, for choosing a port up front (e.g. Kafka's, behind a {@link FaultProxy}). */
+    static int freePort() {
+        return BrokerProcess.freePort();
+    }
 
     /** Stops the broker and deletes its data directory. */
     @Override

@@ -35,7 +35,7 @@ public final class NatsServer extends ProcessBackedBroker {
     private static BrokerProcess process(NatsOptions options, int monitorPort) {
         Path binary = BrokerProcess.executable(options.binary(), DEFAULT_BINARY, "nats-server", "nats-server");
         return new BrokerProcess("nats-server", options.port(), "nats.log", options.startTimeout(),
-                NatsServer::info, (port, data) -> command(binary, port, data, monitorPort));
+                (socket, log) -> info(socket), (port, data) -> command(binary, port, data, monitorPort));
     }
 
     // Output goes to nats.log through the process redirect rather than -l, so start-up failures land there too.

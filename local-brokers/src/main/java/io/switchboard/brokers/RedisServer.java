@@ -26,7 +26,7 @@ public final class RedisServer extends ProcessBackedBroker {
     private static BrokerProcess process(RedisOptions options) {
         Path binary = BrokerProcess.executable(options.binary(), DEFAULT_BINARY, "redis-server", "redis-server");
         return new BrokerProcess("redis-server", options.port(), "redis.log", options.startTimeout(),
-                RedisServer::pong, (port, data) -> command(binary, port, data, options));
+                (socket, log) -> pong(socket), (port, data) -> command(binary, port, data, options));
     }
 
     private static List<String> command(Path binary, int port, Path data, RedisOptions options) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +62,55 @@ class BrokerErrorsTest {
                     .isInstanceOf(BrokerException.class)
                     .hasMessageContaining("nats-server exited with code")
                     .hasMessageContaining("address already in use");
+        }
+    }
+
+    @Test
+    void missingKafkaJarsSayHowToResolveThem() {
+        assertThatThrownBy(() -> new KafkaServer(KafkaOptions.defaults()
+                .withClasspath(List.of(Path.of("/nonexistent/kafka_2.13-4.4.0.jar")))))
+                .isInstanceOf(BrokerException.class)
+                .hasMessageContaining("/nonexistent/kafka_2.13-4.4.0.jar")
+                .hasMessageContaining("mvn -B -pl local-brokers -am package -DskipTests");
+    }
+
+    @Test
+    void kafkaJarsNamedByTheSystemPropertyAreChecked() {
+        System.setProperty("switchboard.brokers.elasticmq.classpath", "/nonexistent/elasticmq-server.jar");
+        try {
+            assertThatThrownBy(() -> new ElasticMqServer(ElasticMqOptions.defaults()))
+                    .isInstanceOf(BrokerException.class)
+                    .hasMessageContaining("-Dswitchboard.brokers.elasticmq.classpath")
+                    .hasMessageContaining("/nonexistent/elasticmq-server.jar");
+        } finally {
+            System.clearProperty("switchboard.brokers.elasticmq.classpath");
+        }
+    }
+
+    /** Jars that exist but hold no Kafka: the JVM exits at once, and the error shows what it said. */
+    @Test
+    void kafkaThatCannotStartFailsWithItsLogTail(@TempDir Path dir) throws IOException {
+        Path empty = Files.createDirectory(dir.resolve("no-kafka-here"));
+        try (KafkaServer kafka = new KafkaServer(KafkaOptions.defaults().withClasspath(List.of(empty)))) {
+            assertThatThrownBy(kafka::start)
+                    .isInstanceOf(BrokerException.class)
+                    .hasMessageContaining("formatting the Kafka storage")
+                    .hasMessageContaining("server.log")
+                    .hasMessageContaining("kafka.tools.StorageTool");
+            assertThat(kafka.isRunning()).isFalse();
+        }
+    }
+
+    @Test
+    void elasticMqNotReadyWithinTheDeadlineFailsWithItsLogTailAndIsKilled() {
+        try (ElasticMqServer elasticMq = new ElasticMqServer(ElasticMqOptions.defaults()
+                .withStartTimeout(Duration.ofMillis(200)))) {
+            assertThatThrownBy(elasticMq::start)
+                    .isInstanceOf(BrokerException.class)
+                    .hasMessageContaining("did not become ready on 127.0.0.1:" + elasticMq.port() + " within 200 ms")
+                    .hasMessageContaining("elasticmq.log");
+            assertThat(elasticMq.isRunning()).isFalse();
+            assertThat(ProcessRegistry.running()).isEmpty();
         }
     }
 

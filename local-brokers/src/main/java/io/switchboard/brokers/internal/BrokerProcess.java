@@ -22,10 +22,19 @@ import java.util.function.BiFunction;
  */
 public final class BrokerProcess {
 
-    /** Checks, on a freshly connected socket, that the broker speaks its protocol. */
+    /**
+     * Checks, on a freshly connected socket, that the broker speaks its protocol, or (for brokers that open their
+     * port before they can serve) that its log since this start says it is ready.
+     */
     @FunctionalInterface
     public interface ReadinessProbe {
-        boolean ready(Socket socket) throws IOException;
+        boolean ready(Socket socket, LogSinceStart log) throws IOException;
+    }
+
+    /** What the broker wrote to its log file since the current start. */
+    @FunctionalInterface
+    public interface LogSinceStart {
+        String read() throws IOException;
     }
 
     public static final String HOST = "127.0.0.1";
@@ -42,12 +51,15 @@ public final class BrokerProcess {
     private Path dataDirectory;
     private int port;
     private Process process;
+    private long logOffsetAtStart;
     private boolean frozen;
     private boolean closed;
 
     /**
      * @param name        the executable's name, used in messages
-     * @param command     the command line for a given client port (the data directory is known by then)
+     * @param command     the command line for a given client port and data directory; called on every start, it may
+     *                    prepare the directory first (write configuration, format storage), failing with a
+     *                    {@link BrokerException} (the log tail is added to its message)
      * @param logFileName the file in the data directory that receives the process output
      */
     public BrokerProcess(String name, int requestedPort, String logFileName, Duration startTimeout,
@@ -120,9 +132,15 @@ public final class BrokerProcess {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> commandLine = command.apply(port(), dataDirectory());
         Path log = dataDirectory().resolve(logFileName);
+        List<String> commandLine;
         try {
+            commandLine = command.apply(port(), dataDirectory());
+        } catch (BrokerException e) {
+            throw new BrokerException(e.getMessage() + "; last lines of " + log + ":\n" + logTail(LOG_TAIL_LINES), e);
+        }
+        try {
+            logOffsetAtStart = Files.exists(log) ? Files.size(log) : 0;
             process = new ProcessBuilder(commandLine)
                     .directory(dataDirectory().toFile())
                     .redirectErrorStream(true)
@@ -164,9 +182,20 @@ public final class BrokerProcess {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(HOST, port), 200);
             socket.setSoTimeout(500);
-            return probe.ready(socket);
+            return probe.ready(socket, this::logSinceStart);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    private String logSinceStart() throws IOException {
+        Path log = dataDirectory().resolve(logFileName);
+        if (!Files.exists(log)) {
+            return "";
+        }
+        try (var channel = Files.newByteChannel(log)) {
+            channel.position(logOffsetAtStart);
+            return new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

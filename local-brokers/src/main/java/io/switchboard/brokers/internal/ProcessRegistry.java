@@ -27,11 +27,11 @@ public final class ProcessRegistry {
     private ProcessRegistry() {
     }
 
-    static void register(ProcessHandle process) {
+    public static void register(ProcessHandle process) {
         PROCESSES.add(process);
     }
 
-    static void unregister(ProcessHandle process) {
+    public static void unregister(ProcessHandle process) {
         PROCESSES.remove(process);
     }
 
