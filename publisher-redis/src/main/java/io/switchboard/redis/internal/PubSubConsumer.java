@@ -117,6 +117,32 @@ public final class PubSubConsumer implements DriverSubscription {
         }
     }
 
+    /**
+     * Waits until everything published before this call has been received and handled, or until
+     * {@code deadlineNanos}: a PING on the subscription's connection is answered after every message Redis queued
+     * for it before, and then the received messages are waited for.
+     */
+    public void awaitSettled(long deadlineNanos) {
+        try {
+            connection.async().ping().toCompletableFuture()
+                    .get(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            return; // not connected: nothing more will arrive for the messages published meanwhile
+        }
+        int idle = BUFFER + spec.maxConcurrency();
+        while (running && room.availablePermits() < idle && System.nanoTime() < deadlineNanos) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Messages dropped because the handlers fell more than {@link #BUFFER} behind. */
     public long dropped() {
         return dropped.get();
