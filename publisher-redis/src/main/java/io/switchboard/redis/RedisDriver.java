@@ -266,6 +266,13 @@ public final class RedisDriver implements EventDriver {
         });
         if (options.mode() == Mode.STREAMS) {
             written.add(destination);
+        } else {
+            long deadline = System.nanoTime() + options.commandTimeout().toNanos();
+            for (DriverSubscription s : subscriptions) {
+                if (s instanceof PubSubConsumer consumer) {
+                    consumer.awaitAttached(deadline); // own subscribers reconnecting after an outage come first
+                }
+            }
         }
         if (closed.get()) { // close started meanwhile and may not have seen this send
             done.completeExceptionally(SwitchboardException.closed("The Redis driver"));
