@@ -86,6 +86,8 @@ public final class RedisDriver implements EventDriver {
     private final Set<DriverSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final Set<CompletableFuture<?>> sending = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set when {@link #flush(Duration)} starts: a send that has not registered by then fails instead. */
+    private volatile boolean flushing;
     /** Sends waiting for Redis' reply at most; a publisher faster than Redis waits here (backpressure). */
     private final Semaphore window = new Semaphore(MAX_SENDS_IN_FLIGHT);
     /** Streams this driver has written to, for {@link #flush(Duration)}. */
@@ -274,8 +276,8 @@ public final class RedisDriver implements EventDriver {
                 }
             }
         }
-        if (closed.get()) { // close started meanwhile and may not have seen this send
-            done.completeExceptionally(SwitchboardException.closed("The Redis driver"));
+        if (closed.get() || flushing) { // a flush or close started meanwhile and may not have seen this send
+            done.completeExceptionally(SwitchboardException.closed("The Redis driver (flushed for closing)"));
             return done;
         }
         try {
@@ -351,11 +353,13 @@ public final class RedisDriver implements EventDriver {
      * Waits, at most {@code timeout}, until every send has been answered and every open subscription of this driver
      * has settled what was published before: in streams mode, one reading a stream this driver wrote to has been
      * handed everything in its streams and acknowledged or dead-lettered it (or holds it for a retry still due); in
-     * pub/sub mode, each subscription has received and handled what Redis sent it. Called by {@code Switchboard.close()} before subscriptions close, so
+     * pub/sub mode, each subscription has received and handled what Redis sent it. Sends made after the flush
+     * started fail with {@code CLOSED} (the flush is the first step of closing the publisher). Called by {@code Switchboard.close()} before subscriptions close, so
      * events published by this process are handled by its own subscribers where they can be.
      */
     @Override
     public void flush(Duration timeout) {
+        flushing = true; // from here on sends fail with CLOSED: every successful one is included below
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         try {
             CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new))

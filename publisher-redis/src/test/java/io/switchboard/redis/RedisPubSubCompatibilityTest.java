@@ -37,6 +37,8 @@ class RedisPubSubCompatibilityTest extends CompatibilityKit {
 
     @AfterAll
     static void stopRedis() {
+        System.clearProperty(RedisDriverOptions.URL);
+        System.clearProperty(RedisDriverOptions.MODE);
         PROXY.close();
         REDIS.close();
     }

@@ -39,6 +39,8 @@ class RedisStreamsCompatibilityTest extends CompatibilityKit {
 
     @AfterAll
     static void stopRedis() {
+        System.clearProperty(RedisDriverOptions.URL);
+        System.clearProperty(RedisDriverOptions.MODE);
         PROXY.close();
         REDIS.close();
     }

@@ -218,6 +218,8 @@ public class RedisDriverProperties {
 
     @Override
     public String toString() {
-        return "RedisDriverProperties[" + toOptions(name -> null) + "]";
+        return "RedisDriverProperties[mode=" + mode + ", url=" + (url == null ? null : "(set)") + ", host=" + host
+                + ", port=" + port + ", username=" + username + ", password=" + (password == null ? "none" : "****")
+                + ", prefix=" + prefix + ", trim=" + trim + "]";
     }
 }

@@ -68,7 +68,6 @@ public final class StreamConsumer implements DriverSubscription {
     static final String DEAD_LETTER_SCRIPT = "redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3)) "
             + "return redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])";
 
-    private final RedisCodec<String, byte[]> codec;
     private final StatefulRedisConnection<String, byte[]> shared;
     private final StatefulRedisConnection<String, byte[]> reader;
     private final RedisKeys keys;
@@ -111,7 +110,6 @@ public final class StreamConsumer implements DriverSubscription {
     public StreamConsumer(RedisClient client, RedisURI uri, RedisCodec<String, byte[]> codec,
             StatefulRedisConnection<String, byte[]> shared, RedisKeys keys, ConsumerSpec spec, MessageHandler handler,
             Duration blockTimeout, Duration claimIdle, Duration commandTimeout, Runnable onClose) {
-        this.codec = codec;
         this.shared = shared;
         this.keys = keys;
         this.spec = spec;
