@@ -10,6 +10,7 @@ import io.switchboard.tck.CompatibilityKit;
 import io.switchboard.tck.DriverFixture;
 import io.switchboard.tck.DriverInspector;
 import io.switchboard.tck.HybridLegs;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -47,8 +48,11 @@ class HybridJetStreamCompatibilityTest extends CompatibilityKit {
         BrokerControl server = LegControl.process(nats);
         HybridLegs legs = HybridLegs.of(server, LegControl.partition(broadcastProxy));
         HybridDriverOptions options = HybridDriverOptions.of(broadcastProxy.endpoint("nats"))
-                .withRealTime(legs.realTimePattern());
-        JetStreamOptions jetStream = JetStreamOptions.defaults().withUrl(nats.endpoint());
+                .withRealTime(legs.realTimePattern())
+                .withReconnect(Duration.ofMillis(100), Duration.ofSeconds(1));
+        // A crashed consumer's messages come back after ack-wait: shorter than the kit's progress timeout (15 s).
+        JetStreamOptions jetStream = JetStreamOptions.defaults().withUrl(nats.endpoint())
+                .withAckWait(Duration.ofSeconds(5));
         return new DriverFixture() {
             @Override
             public EventDriver createDriver() {
@@ -76,7 +80,7 @@ class HybridJetStreamCompatibilityTest extends CompatibilityKit {
                 return List.of(
                         () -> HybridDriver.withJetStream(HybridDriverOptions.of("http://127.0.0.1:1"), jetStream),
                         () -> HybridDriver.withJetStream(options, jetStream.withStreamPrefix("bad prefix")),
-                        () -> HybridDriver.withJetStream(options, jetStream.withAckWait(java.time.Duration.ZERO)));
+                        () -> HybridDriver.withJetStream(options, jetStream.withAckWait(Duration.ZERO)));
             }
         };
     }
