@@ -29,13 +29,22 @@ public final class NatsConnector {
     public static final class State implements ConnectionListener {
         private final String leg;
         private final AtomicReference<Events> last = new AtomicReference<>(Events.DISCONNECTED);
+        private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
 
         public State(String leg) {
             this.leg = leg;
         }
 
+        /** Changes whenever the connection drops or comes back. */
+        public long epoch() {
+            return epoch.get();
+        }
+
         @Override
         public void connectionEvent(Connection conn, Events type) {
+            if (type == Events.DISCONNECTED || type == Events.RECONNECTED) {
+                epoch.incrementAndGet();
+            }
             switch (type) {
                 case CONNECTED, RECONNECTED, RESUBSCRIBED -> {
                     Events before = last.getAndSet(Events.CONNECTED);
