@@ -10,6 +10,7 @@ import io.switchboard.tck.CompatibilityKit;
 import io.switchboard.tck.DriverFixture;
 import io.switchboard.tck.DriverInspector;
 import io.switchboard.tck.HybridLegs;
+import io.switchboard.tck.LocalBrokerControl;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,10 +32,15 @@ class HybridJetStreamCompatibilityTest extends CompatibilityKit {
     static void startBroker() {
         nats = new NatsServer(NatsOptions.defaults()).start();
         broadcastProxy = FaultProxy.to(nats);
+        // C2 builds the driver EVENT_DRIVER names (unset: hybrid) from the environment's settings: point them here.
+        System.setProperty(HybridDriverOptions.QUEUE, HybridDriverOptions.JETSTREAM_QUEUE);
+        System.setProperty(HybridDriverOptions.NATS_URL, nats.endpoint());
     }
 
     @AfterAll
     static void stopBroker() {
+        System.clearProperty(HybridDriverOptions.QUEUE);
+        System.clearProperty(HybridDriverOptions.NATS_URL);
         if (broadcastProxy != null) {
             broadcastProxy.close();
         }
@@ -45,8 +51,8 @@ class HybridJetStreamCompatibilityTest extends CompatibilityKit {
 
     @Override
     protected DriverFixture fixture() {
-        BrokerControl server = LegControl.process(nats);
-        HybridLegs legs = HybridLegs.of(server, LegControl.partition(broadcastProxy));
+        BrokerControl server = LocalBrokerControl.of(nats);
+        HybridLegs legs = HybridLegs.of(server, new ProxyPartition(broadcastProxy));
         HybridDriverOptions options = HybridDriverOptions.of(broadcastProxy.endpoint("nats"))
                 .withRealTime(legs.realTimePattern())
                 .withReconnect(Duration.ofMillis(100), Duration.ofSeconds(1));

@@ -2,11 +2,15 @@ package io.switchboard.hybrid.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.Capabilities;
 import io.switchboard.EventPublisher;
 import io.switchboard.EventPattern;
 import io.switchboard.Switchboard;
 import io.switchboard.brokers.NatsOptions;
 import io.switchboard.brokers.NatsServer;
+import io.switchboard.brokers.RedisOptions;
+import io.switchboard.brokers.RedisServer;
+import io.switchboard.redis.RedisDriver;
 import io.switchboard.hybrid.HybridDriver;
 import io.switchboard.hybrid.HybridDriverOptions;
 import io.switchboard.inmemory.InMemoryDriver;
@@ -105,10 +109,22 @@ class HybridAutoConfigurationTest {
     }
 
     @Test
-    void theDefaultRedisQueueLegWithoutItsModuleFailsNamingTheArtifact() {
-        runner.withPropertyValues("event.hybrid.nats.url=" + nats.endpoint()).run(context -> {
+    void theDefaultQueueLegIsRedisStreamsFromTheRedisSettings() {
+        try (RedisServer redis = new RedisServer(RedisOptions.defaults()).start()) {
+            runner.withPropertyValues("event.hybrid.nats.url=" + nats.endpoint(), "event.redis.url=" + redis.endpoint())
+                    .run(context -> {
+                        HybridDriver driver = context.getBean(HybridDriver.class);
+                        assertThat(driver.queueLeg()).isInstanceOf(RedisDriver.class);
+                        assertThat(driver.capabilities().delivery()).isEqualTo(Capabilities.Delivery.AT_LEAST_ONCE);
+                    });
+        }
+    }
+
+    @Test
+    void anAtMostOnceRedisModeIsRefusedAsQueueLeg() {
+        runner.withPropertyValues("event.hybrid.nats.url=" + nats.endpoint(), "event.redis.mode=pubsub").run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("publisher-redis");
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("needs streams");
         });
     }
 
