@@ -456,9 +456,9 @@ public final class JetStreamQueue implements EventDriver {
                 // A batch of a few handlers' worth per round trip; submit() blocks while all handlers are busy, so
                 // at most one batch waits client-side (bounded prefetch) and its ack-wait is extended by the server
                 // only once handed out, which the batch size keeps short.
-                long epoch = state.epoch();
                 List<Message> batch = sub.fetch(Math.min(options.maxAckPending(), spec.maxConcurrency() * 8),
                         FETCH_WAIT);
+                long epoch = state.epoch();
                 backoff = 100;
                 for (Message m : batch) {
                     if (!active.get() || !pool.submit(() -> handle(spec, handler, m, epoch))) {
@@ -480,8 +480,9 @@ public final class JetStreamQueue implements EventDriver {
 
     private void handle(ConsumerSpec spec, MessageHandler handler, Message m, long fetchedInEpoch) {
         if (state.epoch() != fetchedInEpoch) {
-            // Fetched before the connection dropped and not started: the server redelivers it (a restarted server
-            // at once), so handling this copy too would only add a duplicate.
+            // Fetched before the connection dropped and not started: a restarted server redelivers it anyway, so
+            // handling this copy too would only add a duplicate. The NAK makes a server that kept it resend it now.
+            nakQuietly(m, Duration.ZERO);
             return;
         }
         var meta = m.metaData();
