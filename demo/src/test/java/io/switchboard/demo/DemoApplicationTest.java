@@ -7,6 +7,8 @@ import io.switchboard.SwitchboardException;
 import io.switchboard.SwitchboardMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -15,10 +17,19 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ExtendWith(OutputCaptureExtension.class)
 class DemoApplicationTest {
 
-    @Test
-    void theFlowRunsOnTheInMemoryDriverAndEndsWithItsSummary(CapturedOutput output) {
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(DemoApplication.class)
-                .properties("event.driver=in-memory").run()) {
+    /**
+     * The README's demo on each driver it ships with. No endpoint is configured, so the development brokers start
+     * Redis (and NATS for the hybrid) and stop them with the context; "default" sets no driver at all.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"default", "in-memory", "redis"})
+    void theFlowRunsAndEndsWithItsSummary(String driver, CapturedOutput output) {
+        SpringApplicationBuilder demo = new SpringApplicationBuilder(DemoApplication.class);
+        if (!driver.equals("default")) {
+            demo.properties("event.driver=" + driver);
+        }
+        String expectedDriver = driver.equals("default") ? "hybrid" : driver;
+        try (ConfigurableApplicationContext context = demo.run()) {
             DemoScenario scenario = context.getBean(DemoScenario.class);
             assertThat(scenario.exitCode()).isZero();
             SwitchboardMetrics m = scenario.summary();
@@ -31,14 +42,14 @@ class DemoApplicationTest {
             assertThat(m.retries()).isEqualTo(3);
             assertThat(m.handled()).isEqualTo(DemoScenario.EXPECTED_COMPLETIONS - 1);
         }
-        assertThat(output).contains("Switchboard demo on driver 'in-memory'")
+        assertThat(output).contains("Switchboard demo on driver '" + expectedDriver + "'")
                 .contains("mail gateway timed out sending INV-0002 (attempt 1)")
                 .contains("emailed INV-0002 to bob@example.com (attempt 2)")
                 .contains("giving up: dead-lettered")
                 .contains("LIVE security.login.failed")
                 .contains("LIVE security.account.locked")
                 .contains("locked account mallory after 3 failed logins")
-                .contains("Summary (driver in-memory)");
+                .contains("Summary (driver " + expectedDriver + ")");
     }
 
     @Test
