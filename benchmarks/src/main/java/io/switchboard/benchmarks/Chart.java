@@ -97,7 +97,7 @@ final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, 20, top + 10);
         int left = 80;
-        int right = WIDTH - 20;
+        int right = WIDTH - 150; // room for the last rotated label
         int plotHeight = PANEL - 140;
         int bottom = plotTop + plotHeight;
         double max = 1;
