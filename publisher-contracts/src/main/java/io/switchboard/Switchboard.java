@@ -174,6 +174,15 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
         return closed.get();
     }
 
+    /** The state of each component of the driver (for the hybrid driver: each leg); empty if it reports none. */
+    public List<Health> health() {
+        if (closed.get()) {
+            return List.of(Health.down(driver.name(), "closed"));
+        }
+        List<Health> reported = driver.health();
+        return reported == null ? List.of() : List.copyOf(reported);
+    }
+
     @Override
     public <T> CompletableFuture<Event<T>> publish(Event<T> event) {
         final Event<T> prepared;
@@ -387,7 +396,8 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
                     + payload.length + " bytes; the limit is " + maxPayloadBytes + " bytes (driver "
                     + driver.name() + "). Store large content elsewhere and publish a reference to it", null);
         }
-        return new OutboundMessage(event.id(), event.type().value(), event.orderingKey(), payload, event.headers());
+        return new OutboundMessage(event.id(), event.type().value(), event.orderingKey(), payload, event.headers(),
+                event.data() == null ? null : event.data().getClass());
     }
 
     /** Calls the driver so that throwing or returning null still yields a (failed) future. */

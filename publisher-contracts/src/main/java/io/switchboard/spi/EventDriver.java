@@ -1,6 +1,7 @@
 package io.switchboard.spi;
 
 import io.switchboard.Capabilities;
+import io.switchboard.Health;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,14 @@ public interface EventDriver extends AutoCloseable {
     /** The native client or a driver-specific view, if this driver offers {@code type}; never {@code null}. */
     default <T> Optional<T> unwrap(Class<T> type) {
         return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+    }
+
+    /**
+     * The state of each of the driver's components (connections, legs), for health checks. Must not block for
+     * long: report what the client last knew. The default reports nothing.
+     */
+    default List<Health> health() {
+        return List.of();
     }
 
     /**

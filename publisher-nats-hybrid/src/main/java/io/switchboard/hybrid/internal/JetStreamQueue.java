@@ -1,0 +1,555 @@
+package io.switchboard.hybrid.internal;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.PushSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import io.switchboard.Capabilities;
+import io.switchboard.DeadLetter;
+import io.switchboard.Health;
+import io.switchboard.SwitchboardException;
+import io.switchboard.SwitchboardException.Reason;
+import io.switchboard.hybrid.HybridDriverOptions;
+import io.switchboard.hybrid.JetStreamOptions;
+import io.switchboard.hybrid.JetStreamOptions.StreamMode;
+import io.switchboard.spi.ConsumerSpec;
+import io.switchboard.spi.DeliveryOutcome;
+import io.switchboard.spi.DriverSubscription;
+import io.switchboard.spi.EventDriver;
+import io.switchboard.spi.InboundMessage;
+import io.switchboard.spi.MessageHandler;
+import io.switchboard.spi.OutboundMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The JetStream queue leg, an at-least-once {@link EventDriver} of its own. Publishing stores the event on
+ * {@code <subjectPrefix>.<type>} with the event id as {@code Nats-Msg-Id} and completes at the server's
+ * {@code PublishAck}; streams are created on first use. A group is a durable pull consumer per (group, pattern) with
+ * explicit ack; its members compete for messages. The core's decisions are carried out natively: a retry is a
+ * {@code NAK} with the core's back-off delay, a dead letter is stored in the dead-letter stream before the original
+ * is acknowledged, a release is a {@code NAK} with its delay. {@code max_deliver} is unlimited because the core
+ * counts the attempts and dead-letters at its {@code maxAttempts}: a server-side limit could only drop an event
+ * silently. A broadcast subscription is an ordered ephemeral consumer that starts at new messages.
+ */
+public final class JetStreamQueue implements EventDriver {
+
+    private static final System.Logger LOG = System.getLogger(JetStreamQueue.class.getName());
+    private static final int HEADER_ROOM = 512;
+    private static final Duration FETCH_WAIT = Duration.ofMillis(250);
+
+    private final JetStreamOptions options;
+    private final NatsConnector.State state = new NatsConnector.State("queue-leg (jetstream)");
+    private final Connection connection;
+    private final JetStream js;
+    private final JetStreamManagement jsm;
+    private final Capabilities capabilities;
+    private final Set<String> knownStreams = ConcurrentHashMap.newKeySet();
+    private final Set<DriverSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** First failure time per stream message, so the next attempt gets it back (this process only). */
+    private final Map<String, Instant> firstFailures = new ConcurrentHashMap<>();
+    /** Releases per stream message: they are deliveries, not attempts (this process only). */
+    private final Map<String, Integer> releases = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-jetstream-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final String url;
+
+    public JetStreamQueue(HybridDriverOptions hybrid, JetStreamOptions options) {
+        this.options = options;
+        this.url = options.url() != null ? options.url() : hybrid.natsUrl();
+        this.connection = NatsConnector.connect("queue-leg (jetstream)", url, hybrid, hybrid.security(),
+                hybrid.startup() == HybridDriverOptions.Startup.FAIL_FAST, state);
+        try {
+            this.js = connection.jetStream();
+            this.jsm = connection.jetStreamManagement();
+            if (connection.getStatus() == Connection.Status.CONNECTED) {
+                ensureStream(options.deadLetterStream(), options.deadLetterSubject() + ".>");
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            throw SwitchboardException.of(Reason.UNAVAILABLE, "JetStream is not available at "
+                    + HybridDriverOptions.of(url).redactedUrl() + " (" + e.getMessage() + "); start nats-server "
+                    + "with -js", e);
+        }
+        long serverMax = connection.getServerInfo() == null ? 0 : connection.getServerInfo().getMaxPayload();
+        this.capabilities = Capabilities.builder()
+                .delivery(Capabilities.Delivery.AT_LEAST_ONCE)
+                .ordering(Capabilities.Ordering.NONE)
+                .durability(Capabilities.Durability.BROKER_RESTART)
+                .competingConsumers(true)
+                .fanOutGroups(true)
+                .lateGroupStart(Capabilities.LateGroupStart.LATEST)
+                .publishDedupWindow(options.duplicateWindow())
+                .deadLettering(Capabilities.DeadLettering.LIBRARY)
+                .batch(Capabilities.BatchMode.NONE, 1)
+                .maxPayloadBytes((int) ((serverMax > 0 ? serverMax : 1024 * 1024) - HEADER_ROOM))
+                .attemptCounter(true)
+                .destinations(Capabilities.DestinationPolicy.AUTO_CREATE)
+                .maxDeliveryLatency(Duration.ofMillis(500))
+                .maxRedeliveryLatency(Duration.ofSeconds(1))
+                .build();
+    }
+
+    @Override
+    public String name() {
+        return "jetstream";
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    public JetStreamOptions options() {
+        return options;
+    }
+
+    // ------------------------------------------------------------------------------------------- naming
+
+    String subject(String typeOrPattern) {
+        return options.subjectPrefix() + "." + typeOrPattern;
+    }
+
+    String stream(String typeOrPattern) {
+        if (options.streamMode() == StreamMode.SINGLE) {
+            return options.streamName();
+        }
+        return options.streamPrefix() + context(typeOrPattern).replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private String streamSubjects(String typeOrPattern) {
+        return options.streamMode() == StreamMode.SINGLE ? options.subjectPrefix() + ".>"
+                : options.subjectPrefix() + "." + context(typeOrPattern) + ".>";
+    }
+
+    private static String context(String typeOrPattern) {
+        int dot = typeOrPattern.indexOf('.');
+        return dot < 0 ? typeOrPattern : typeOrPattern.substring(0, dot);
+    }
+
+    private void ensureStream(String name, String subjects) throws IOException {
+        if (knownStreams.contains(name)) {
+            return;
+        }
+        try {
+            jsm.getStreamInfo(name);
+        } catch (JetStreamApiException notFound) {
+            try {
+                jsm.addStream(StreamConfiguration.builder().name(name).subjects(subjects)
+                        .storageType(StorageType.File).replicas(options.replicas())
+                        .duplicateWindow(options.duplicateWindow()).build());
+                LOG.log(System.Logger.Level.INFO, "Created JetStream stream {0} for {1}", name, subjects);
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != 10058) { // created concurrently by another client
+                    throw new IOException("cannot create stream " + name + " for " + subjects + ": "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        knownStreams.add(name);
+    }
+
+    // ------------------------------------------------------------------------------------------- publish
+
+    @Override
+    public CompletableFuture<Void> send(OutboundMessage message) {
+        String subject = subject(message.type());
+        String stream = stream(message.type());
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(SwitchboardException.forEvent(Reason.CLOSED, message.eventId(),
+                    message.type(), subject, "The JetStream queue leg is closed", null));
+        }
+        if (connection.getStatus() != Connection.Status.CONNECTED) {
+            return CompletableFuture.failedFuture(SwitchboardException.forEvent(Reason.UNAVAILABLE,
+                    message.eventId(), message.type(), subject, "The queue leg (JetStream at "
+                            + HybridDriverOptions.of(url).redactedUrl() + ") is " + connection.getStatus()
+                            + "; the event was not stored", null));
+        }
+        try {
+            ensureStream(stream, streamSubjects(message.type()));
+            Headers headers = new Headers().put("Nats-Msg-Id", message.eventId());
+            PublishOptions po = PublishOptions.builder().messageId(message.eventId()).expectedStream(stream).build();
+            return js.publishAsync(subject, headers, message.payload(), po)
+                    .handle((ack, error) -> {
+                        if (error != null) {
+                            throw new CompletionException(publishFailure(message, subject, error));
+                        }
+                        return null;
+                    });
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(publishFailure(message, subject, e));
+        }
+    }
+
+    private SwitchboardException publishFailure(OutboundMessage message, String subject, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Reason reason = cause instanceof JetStreamApiException ? Reason.REJECTED
+                : cause instanceof java.util.concurrent.TimeoutException ? Reason.TIMEOUT : Reason.UNAVAILABLE;
+        return SwitchboardException.forEvent(reason, message.eventId(), message.type(), subject,
+                "JetStream did not store the event: " + cause, cause);
+    }
+
+    // ------------------------------------------------------------------------------------------- subscribe
+
+    @Override
+    public DriverSubscription subscribe(ConsumerSpec spec, MessageHandler handler) {
+        if (closed.get()) {
+            throw SwitchboardException.closed("The JetStream queue leg");
+        }
+        String pattern = spec.pattern().value();
+        if (options.streamMode() == StreamMode.PER_CONTEXT && (pattern.startsWith("*") || pattern.startsWith(">"))) {
+            throw SwitchboardException.configuration("The JetStream queue leg keeps a stream per context (the "
+                    + "first segment of a type), so a pattern must name its context; '" + pattern + "' does not. "
+                    + "Subscribe per context, or set " + JetStreamOptions.STREAM_MODE + "=single");
+        }
+        String stream = stream(pattern);
+        try {
+            ensureStream(stream, streamSubjects(pattern));
+        } catch (IOException | RuntimeException e) {
+            throw SwitchboardException.of(Reason.UNAVAILABLE, "Cannot subscribe to " + pattern + " on JetStream: "
+                    + e.getMessage(), e);
+        }
+        DriverSubscription s = spec.isBroadcast() ? broadcast(spec, handler, stream)
+                : group(spec, handler, stream);
+        subscriptions.add(s);
+        return s;
+    }
+
+    /** A durable name for (group, pattern): readable, and unique by a hash of both. */
+    static String durableName(String group, String pattern) {
+        String readable = group.replaceAll("[^A-Za-z0-9_-]", "_");
+        if (readable.length() > 40) {
+            readable = readable.substring(0, 40);
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((group + "|" + pattern).getBytes(StandardCharsets.UTF_8));
+            return readable + "_" + HexFormat.of().formatHex(hash, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private DriverSubscription group(ConsumerSpec spec, MessageHandler handler, String stream) {
+        String durable = durableName(spec.group(), spec.pattern().value());
+        JetStreamSubscription sub;
+        try {
+            jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder()
+                    .durable(durable)
+                    .filterSubject(subject(spec.pattern().value()))
+                    .ackPolicy(AckPolicy.Explicit)
+                    .ackWait(options.ackWait())
+                    .maxDeliver(-1)
+                    .maxAckPending(options.maxAckPending())
+                    .deliverPolicy(DeliverPolicy.New)
+                    .build());
+            sub = js.subscribe(null, PullSubscribeOptions.bind(stream, durable));
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            throw SwitchboardException.of(Reason.UNAVAILABLE, "Cannot create the JetStream consumer " + durable
+                    + " of group " + spec.group() + " on stream " + stream + ": " + e.getMessage(), e);
+        }
+        HandlerPool pool = new HandlerPool("js-" + spec.id(), spec.maxConcurrency());
+        AtomicBoolean active = new AtomicBoolean(true);
+        Thread fetcher = new Thread(() -> fetchLoop(spec, handler, sub, pool, active),
+                "switchboard-jetstream-fetch-" + spec.id());
+        fetcher.setDaemon(true);
+        fetcher.start();
+        return new DriverSubscription() {
+            @Override
+            public boolean isActive() {
+                return active.get() && !closed.get();
+            }
+
+            @Override
+            public void close() {
+                if (!active.compareAndSet(true, false)) {
+                    return;
+                }
+                try {
+                    fetcher.join(FETCH_WAIT.toMillis() * 4 + 1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                pool.close(spec.drainTimeout());
+                try {
+                    sub.unsubscribe();
+                } catch (RuntimeException e) {
+                    // the connection is gone: the durable consumer keeps the unacknowledged messages
+                }
+                subscriptions.remove(this);
+            }
+        };
+    }
+
+    private void fetchLoop(ConsumerSpec spec, MessageHandler handler, JetStreamSubscription sub, HandlerPool pool,
+            AtomicBoolean active) {
+        long backoff = 100;
+        while (active.get() && !closed.get()) {
+            try {
+                int free = pool.available();
+                if (free == 0) {
+                    Thread.sleep(5);
+                    continue;
+                }
+                List<Message> batch = sub.fetch(free, FETCH_WAIT);
+                backoff = 100;
+                for (Message m : batch) {
+                    if (!active.get() || !pool.submit(() -> handle(spec, handler, m))) {
+                        nakQuietly(m, Duration.ZERO); // not handed out: back to the consumer at once
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // Disconnected or the server restarting: keep trying, the durable consumer keeps the messages.
+                LOG.log(System.Logger.Level.DEBUG, "Fetching for {0} failed: {1}", spec.id(), e.toString());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = Math.min(2000, backoff * 2);
+            }
+        }
+    }
+
+    private void handle(ConsumerSpec spec, MessageHandler handler, Message m) {
+        var meta = m.metaData();
+        String key = meta.getStream() + ":" + meta.streamSequence();
+        int released = releases.getOrDefault(key, 0);
+        int attempt = (int) Math.max(1, meta.deliveredCount() - released);
+        String type = m.getSubject().substring(options.subjectPrefix().length() + 1);
+        InboundMessage inbound = new InboundMessage(m.getData() == null ? new byte[0] : m.getData(), type, attempt,
+                firstFailures.get(key), key);
+        // A handler slower than ack-wait keeps its lease: the server must not redeliver it meanwhile.
+        long every = Math.max(500, options.ackWait().toMillis() / 2);
+        ScheduledFuture<?> lease = timer.scheduleAtFixedRate(() -> {
+            try {
+                m.inProgress();
+            } catch (RuntimeException ignored) {
+                // disconnected: the server redelivers after ack-wait, the core deduplicates
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        DeliveryOutcome outcome;
+        try {
+            outcome = handler.handle(inbound);
+        } finally {
+            lease.cancel(false);
+        }
+        try {
+            if (outcome instanceof DeliveryOutcome.Ack) {
+                m.ack();
+                forget(key);
+            } else if (outcome instanceof DeliveryOutcome.Retry retry) {
+                firstFailures.put(key, retry.firstFailureAt());
+                m.nakWithDelay(retry.delay());
+            } else if (outcome instanceof DeliveryOutcome.DeadLettered dead) {
+                try {
+                    writeDeadLetter(dead.deadLetter(), type);
+                    m.ack();
+                    forget(key);
+                } catch (IOException | JetStreamApiException | RuntimeException e) {
+                    // Not acknowledged: it stays in the stream and comes back; nothing is lost.
+                    LOG.log(System.Logger.Level.ERROR, "Could not store the dead letter of {0} ({1}); it will be "
+                            + "delivered again", key, e.toString());
+                    m.nakWithDelay(Duration.ofSeconds(1));
+                }
+            } else if (outcome instanceof DeliveryOutcome.Release release) {
+                releases.merge(key, 1, Integer::sum);
+                m.nakWithDelay(release.delay());
+            }
+        } catch (RuntimeException e) {
+            // Disconnected: the server redelivers after ack-wait.
+            LOG.log(System.Logger.Level.DEBUG, "Could not acknowledge {0}: {1}", key, e.toString());
+        }
+    }
+
+    private void forget(String key) {
+        firstFailures.remove(key);
+        releases.remove(key);
+    }
+
+    private static void nakQuietly(Message m, Duration delay) {
+        try {
+            if (delay.isZero()) {
+                m.nak();
+            } else {
+                m.nakWithDelay(delay);
+            }
+        } catch (RuntimeException ignored) {
+            // redelivered after ack-wait
+        }
+    }
+
+    private DriverSubscription broadcast(ConsumerSpec spec, MessageHandler handler, String stream) {
+        HandlerPool pool = new HandlerPool("js-live-" + spec.id(), spec.maxConcurrency());
+        LocalRedelivery redelivery = new LocalRedelivery("js-live-" + spec.id(), handler, pool, dl -> {
+            try {
+                writeDeadLetter(dl, dl.get(DeadLetter.Keys.SOURCE));
+            } catch (IOException | JetStreamApiException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Dispatcher dispatcher = connection.createDispatcher();
+        try {
+            js.subscribe(subject(spec.pattern().value()), dispatcher, m -> {
+                String type = m.getSubject().substring(options.subjectPrefix().length() + 1);
+                var meta = m.metaData();
+                redelivery.deliver(new InboundMessage(m.getData() == null ? new byte[0] : m.getData(), type, 1,
+                        null, meta.getStream() + ":" + meta.streamSequence()));
+            }, false, PushSubscribeOptions.builder().stream(stream).ordered(true)
+                    .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).build())
+                    .build());
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            connection.closeDispatcher(dispatcher);
+            redelivery.close(Duration.ZERO);
+            throw SwitchboardException.of(Reason.UNAVAILABLE, "Cannot subscribe to " + spec.pattern()
+                    + " on JetStream stream " + stream + ": " + e.getMessage(), e);
+        }
+        AtomicBoolean active = new AtomicBoolean(true);
+        return new DriverSubscription() {
+            @Override
+            public boolean isActive() {
+                return active.get() && !closed.get();
+            }
+
+            @Override
+            public void close() {
+                if (active.compareAndSet(true, false)) {
+                    try {
+                        connection.closeDispatcher(dispatcher);
+                    } catch (RuntimeException ignored) {
+                        // closing anyway
+                    }
+                    redelivery.close(spec.drainTimeout());
+                    subscriptions.remove(this);
+                }
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------- dead letters
+
+    private void writeDeadLetter(DeadLetter deadLetter, String type) throws IOException, JetStreamApiException {
+        ensureStream(options.deadLetterStream(), options.deadLetterSubject() + ".>");
+        Headers headers = new Headers();
+        deadLetter.metadata().forEach((k, v) -> headers.put(k, HeaderValues.escape(v)));
+        String t = type == null || type.isBlank() ? "unknown" : type;
+        js.publish(options.deadLetterSubject() + "." + t, headers, deadLetter.payload());
+    }
+
+    /** Every dead letter in the dead-letter stream, oldest first, read natively (metadata from the headers). */
+    public List<DeadLetter> deadLetters() {
+        List<DeadLetter> result = new ArrayList<>();
+        try {
+            long last = jsm.getStreamInfo(options.deadLetterStream()).getStreamState().getLastSequence();
+            for (long seq = 1; seq <= last; seq++) {
+                MessageInfo info;
+                try {
+                    info = jsm.getMessage(options.deadLetterStream(), seq);
+                } catch (JetStreamApiException deleted) {
+                    continue;
+                }
+                Map<String, String> metadata = new LinkedHashMap<>();
+                if (info.getHeaders() != null) {
+                    for (String k : info.getHeaders().keySet()) {
+                        if (k.startsWith("dlq-")) {
+                            metadata.put(k, HeaderValues.unescape(info.getHeaders().getFirst(k)));
+                        }
+                    }
+                }
+                result.add(new DeadLetter(info.getData() == null ? new byte[0] : info.getData(), metadata));
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw SwitchboardException.of(Reason.UNAVAILABLE, "Cannot read the dead-letter stream "
+                    + options.deadLetterStream() + ": " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    // ------------------------------------------------------------------------------------------- lifecycle
+
+    @Override
+    public List<Health> health() {
+        String detail = HybridDriverOptions.of(url).redactedUrl() + ", " + connection.getStatus();
+        return List.of(connection.getStatus() == Connection.Status.CONNECTED ? Health.up("jetstream", detail)
+                : Health.down("jetstream", detail));
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        if (type == null) {
+            return Optional.empty();
+        }
+        if (type.isInstance(this)) {
+            return Optional.of(type.cast(this));
+        }
+        if (type.isInstance(connection)) {
+            return Optional.of(type.cast(connection));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close(Duration drainTimeout) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (DriverSubscription s : List.copyOf(subscriptions)) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Closing a JetStream subscription failed: {0}", e.toString());
+            }
+        }
+        timer.shutdownNow();
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JetStreamQueue[" + options + "]";
+    }
+}

@@ -1,0 +1,143 @@
+package io.switchboard.hybrid.internal;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.switchboard.SwitchboardException;
+import io.switchboard.hybrid.HybridDriverOptions;
+import io.switchboard.hybrid.NatsSecurity;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Opens a jnats connection for one leg: authentication and TLS from {@link NatsSecurity}, unlimited reconnection
+ * with exponential back-off (doubling from {@code reconnectWait} to {@code maxReconnectWait}, with jitter), and the
+ * start-up policy: fail fast, or return a connection that keeps trying in the background.
+ */
+public final class NatsConnector {
+
+    private static final System.Logger LOG = System.getLogger(NatsConnector.class.getName());
+
+    private NatsConnector() {
+    }
+
+    /** The state a leg reports as health: the last connection event. */
+    public static final class State implements ConnectionListener {
+        private final String leg;
+        private final AtomicReference<Events> last = new AtomicReference<>(Events.DISCONNECTED);
+
+        public State(String leg) {
+            this.leg = leg;
+        }
+
+        @Override
+        public void connectionEvent(Connection conn, Events type) {
+            switch (type) {
+                case CONNECTED, RECONNECTED, RESUBSCRIBED -> {
+                    Events before = last.getAndSet(Events.CONNECTED);
+                    if (before != Events.CONNECTED) {
+                        LOG.log(System.Logger.Level.INFO, "{0}: connected to NATS", leg);
+                    }
+                }
+                case DISCONNECTED -> {
+                    last.set(type);
+                    LOG.log(System.Logger.Level.WARNING, "{0}: disconnected from NATS; reconnecting", leg);
+                }
+                case CLOSED -> last.set(type);
+                default -> {
+                }
+            }
+        }
+
+        public boolean isConnected(Connection c) {
+            return c != null && c.getStatus() == Connection.Status.CONNECTED;
+        }
+    }
+
+    /**
+     * Connects to {@code url} for {@code leg}. With {@code failFast} an unreachable server fails with
+     * {@code UNAVAILABLE}; otherwise the returned connection keeps trying.
+     */
+    public static Connection connect(String leg, String url, HybridDriverOptions options, NatsSecurity security,
+            boolean failFast, State state) {
+        Options.Builder b = new Options.Builder()
+                .servers(url.split("\\s*,\\s*"))
+                .connectionName("switchboard-" + leg)
+                .connectionTimeout(options.connectTimeout())
+                .maxReconnects(-1)
+                .reconnectWait(options.reconnectWait())
+                .reconnectJitter(Duration.ofMillis(Math.max(1, options.reconnectWait().toMillis() / 4)))
+                .reconnectDelayHandler(totalTries -> backoff(options, totalTries))
+                .connectionListener(state)
+                .errorListener(new ErrorListener() {
+                    @Override
+                    public void errorOccurred(Connection conn, String error) {
+                        LOG.log(System.Logger.Level.WARNING, "{0}: NATS error: {1}", leg, error);
+                    }
+
+                    @Override
+                    public void exceptionOccurred(Connection conn, Exception exp) {
+                        LOG.log(System.Logger.Level.DEBUG, "{0}: NATS connection exception: {1}", leg,
+                                String.valueOf(exp));
+                    }
+                });
+        applySecurity(b, security);
+        Options options1 = b.build();
+        try {
+            return failFast ? Nats.connect(options1) : Nats.connectReconnectOnConnect(options1);
+        } catch (IOException e) {
+            throw SwitchboardException.of(SwitchboardException.Reason.UNAVAILABLE, leg + ": cannot connect to NATS at "
+                    + HybridDriverOptions.of(url).redactedUrl() + " (" + e.getMessage() + "). Start the server, fix "
+                    + HybridDriverOptions.NATS_URL + ", or set " + HybridDriverOptions.STARTUP
+                    + "=degraded to start without it", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SwitchboardException.of(SwitchboardException.Reason.INTERRUPTED, leg + ": interrupted while "
+                    + "connecting to NATS", e);
+        } catch (RuntimeException e) {
+            throw SwitchboardException.of(SwitchboardException.Reason.CONFIGURATION, leg + ": invalid NATS "
+                    + "connection settings: " + e.getMessage(), e);
+        }
+    }
+
+    static Duration backoff(HybridDriverOptions options, long totalTries) {
+        long base = options.reconnectWait().toMillis();
+        long max = options.maxReconnectWait().toMillis();
+        long wait = base << Math.min(20, Math.max(0, totalTries - 1));
+        return Duration.ofMillis(Math.min(max, wait < 0 ? max : wait));
+    }
+
+    private static void applySecurity(Options.Builder b, NatsSecurity s) {
+        if (s.token() != null) {
+            b.token(s.token().toCharArray());
+        }
+        if (s.username() != null) {
+            b.userInfo(s.username().toCharArray(), s.password().toCharArray());
+        }
+        if (s.credentialsFile() != null) {
+            b.authHandler(Nats.credentials(s.credentialsFile().toString()));
+        }
+        if (s.truststorePath() != null) {
+            b.truststorePath(s.truststorePath().toString());
+            if (s.truststorePassword() != null) {
+                b.truststorePassword(s.truststorePassword().toCharArray());
+            }
+        }
+        if (s.keystorePath() != null) {
+            b.keystorePath(s.keystorePath().toString());
+            if (s.keystorePassword() != null) {
+                b.keystorePassword(s.keystorePassword().toCharArray());
+            }
+        }
+        if (s.tls() && s.truststorePath() == null && s.keystorePath() == null) {
+            try {
+                b.sslContext(javax.net.ssl.SSLContext.getDefault());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw SwitchboardException.configuration("TLS is not available in this JVM: " + e.getMessage());
+            }
+        }
+    }
+}

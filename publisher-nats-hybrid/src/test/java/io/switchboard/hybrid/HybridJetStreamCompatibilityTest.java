@@ -1,0 +1,83 @@
+package io.switchboard.hybrid;
+
+import io.switchboard.brokers.FaultProxy;
+import io.switchboard.brokers.NatsOptions;
+import io.switchboard.brokers.NatsServer;
+import io.switchboard.hybrid.internal.JetStreamQueue;
+import io.switchboard.spi.EventDriver;
+import io.switchboard.tck.BrokerControl;
+import io.switchboard.tck.CompatibilityKit;
+import io.switchboard.tck.DriverFixture;
+import io.switchboard.tck.DriverInspector;
+import io.switchboard.tck.HybridLegs;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The hybrid driver with the JetStream queue leg ({@code event.hybrid.queue=jetstream}) against the kit, on one
+ * local nats-server. The queue leg connects directly (the kit restarts, kills or freezes the server); the broadcast
+ * leg connects through a fault proxy (the kit cuts it to take only the broadcast leg down).
+ */
+class HybridJetStreamCompatibilityTest extends CompatibilityKit {
+
+    private static NatsServer nats;
+    private static FaultProxy broadcastProxy;
+
+    @BeforeAll
+    static void startBroker() {
+        nats = new NatsServer(NatsOptions.defaults()).start();
+        broadcastProxy = FaultProxy.to(nats);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broadcastProxy != null) {
+            broadcastProxy.close();
+        }
+        if (nats != null) {
+            nats.close();
+        }
+    }
+
+    @Override
+    protected DriverFixture fixture() {
+        BrokerControl server = LegControl.process(nats);
+        HybridLegs legs = HybridLegs.of(server, LegControl.partition(broadcastProxy));
+        HybridDriverOptions options = HybridDriverOptions.of(broadcastProxy.endpoint("nats"))
+                .withRealTime(legs.realTimePattern());
+        JetStreamOptions jetStream = JetStreamOptions.defaults().withUrl(nats.endpoint());
+        return new DriverFixture() {
+            @Override
+            public EventDriver createDriver() {
+                return HybridDriver.withJetStream(options, jetStream);
+            }
+
+            @Override
+            public Optional<BrokerControl> brokerControl() {
+                return Optional.of(server);
+            }
+
+            @Override
+            public Optional<HybridLegs> hybridLegs() {
+                return Optional.of(legs);
+            }
+
+            @Override
+            public Optional<DriverInspector> inspector(EventDriver driver) {
+                JetStreamQueue leg = (JetStreamQueue) ((HybridDriver) driver).queueLeg();
+                return Optional.of(DriverInspector.of(leg::deadLetters));
+            }
+
+            @Override
+            public List<Supplier<EventDriver>> invalidConfigurations() {
+                return List.of(
+                        () -> HybridDriver.withJetStream(HybridDriverOptions.of("http://127.0.0.1:1"), jetStream),
+                        () -> HybridDriver.withJetStream(options, jetStream.withStreamPrefix("bad prefix")),
+                        () -> HybridDriver.withJetStream(options, jetStream.withAckWait(java.time.Duration.ZERO)));
+            }
+        };
+    }
+}
