@@ -43,6 +43,7 @@ public final class BenchmarkMain {
 
     /** Runs the benchmarks as the command line says and returns the results directory. */
     public static Path run(String... args) throws Exception {
+        quietLogging();
         RunConfig config = RunConfig.parse(args);
         List<BenchmarkFixture> fixtures = Fixtures.all().stream()
                 .filter(f -> config.only().isEmpty() || config.only().contains(f.name())).toList();
@@ -246,6 +247,15 @@ public final class BenchmarkMain {
 
     private static String fmt(Double v) {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    /** The drivers log through System.Logger (java.util.logging here): only warnings, so the progress stays legible. */
+    static void quietLogging() {
+        java.util.logging.Logger root = java.util.logging.LogManager.getLogManager().getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (java.util.logging.Handler handler : root.getHandlers()) {
+            handler.setLevel(java.util.logging.Level.WARNING);
+        }
     }
 
     static void log(String format, Object... args) {

@@ -2,11 +2,17 @@ package io.switchboard.benchmarks;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.switchboard.brokers.LocalBroker;
 import io.switchboard.brokers.NatsOptions;
 import io.switchboard.brokers.NatsServer;
 import io.switchboard.brokers.RedisOptions;
 import io.switchboard.brokers.RedisServer;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -56,6 +62,24 @@ public final class Brokers implements AutoCloseable {
             redisAdminConnection = redisAdmin.connect();
         }
         redisAdminConnection.sync().flushall();
+    }
+
+    /** Deletes every JetStream stream of the benchmark's NATS server (between phases, to bound its disk use). */
+    public synchronized void deleteJetStreamStreams() {
+        if (!started.containsKey(Kind.NATS)) {
+            return;
+        }
+        try (Connection connection = Nats.connect(new Options.Builder().server(nats().endpoint()).build())) {
+            JetStreamManagement management = connection.jetStreamManagement();
+            for (String stream : management.getStreamNames()) {
+                management.deleteStream(stream);
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw new BenchmarkException("Could not delete the JetStream streams between phases: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchmarkException("Interrupted while deleting the JetStream streams", e);
+        }
     }
 
     /** Suspends the given brokers' processes (SIGSTOP). */

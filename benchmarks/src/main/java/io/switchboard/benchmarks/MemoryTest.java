@@ -98,6 +98,7 @@ public final class MemoryTest {
 
     /** The child: {@code MemoryTest <fixture> <events> <payloadBytes> <deadlineMillis>}. */
     public static void main(String[] args) throws Exception {
+        BenchmarkMain.quietLogging();
         BenchmarkFixture fixture = Fixtures.all().stream().filter(f -> f.name().equals(args[0])).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Unknown fixture " + args[0]));
         int events = Integer.parseInt(args[1]);
@@ -126,6 +127,12 @@ public final class MemoryTest {
         Subscription subscription = fixture.broadcast()
                 ? switchboard.broadcast(type, BenchData.class, e -> release.await())
                 : switchboard.subscribe("bench", type, BenchData.class, e -> release.await());
+        try {
+            // A running application has published before: destinations exist and caches are warm.
+            switchboard.publish(type, payloads.data(-1)).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new BenchmarkException("The warm-up publish before freezing the broker failed: " + e, e);
+        }
         brokers.freeze(fixture.brokers());
         LongAdder acked = new LongAdder();
         AtomicLong completed = new AtomicLong();
