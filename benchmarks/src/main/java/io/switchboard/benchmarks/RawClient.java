@@ -6,10 +6,18 @@ import java.util.function.Consumer;
 
 /**
  * The baseline: a broker's own client doing the same work as the driver (the same commands, acknowledgements and
- * durability), with opaque payloads of the same size as Switchboard's encoded envelopes. One instance serves one
+ * durability), with payloads of the same size as Switchboard's encoded envelopes (see {@link Payloads}). One instance serves one
  * phase of one run, on one topic (stream, channel or subject).
  */
 public interface RawClient extends AutoCloseable {
+
+    /**
+     * Whether payloads are handed over by reference in this process (Spring's events) rather than serialized:
+     * then they are opaque arrays and nothing is (de)serialized; otherwise they are JSON of {@link BenchData}.
+     */
+    default boolean handsOverObjects() {
+        return false;
+    }
 
     /** Starts consuming the topic; called once, before the first publish. */
     void subscribe(Consumer<byte[]> onMessage) throws Exception;

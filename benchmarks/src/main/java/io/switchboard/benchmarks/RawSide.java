@@ -17,21 +17,26 @@ final class RawSide implements Side {
 
     @Override
     public void startConsumer(DeliverySink sink) throws Exception {
-        client.subscribe(bytes -> sink.delivered(Payloads.seqOf(bytes)));
+        boolean binary = client.handsOverObjects();
+        client.subscribe(bytes -> sink.delivered(binary ? Payloads.seqOfBinary(bytes) : Payloads.seqOfJson(bytes)));
     }
 
     @Override
     public CompletableFuture<?> publish(long seq) {
-        return client.publish(payloads.raw(seq));
+        return client.publish(payload(seq));
     }
 
     @Override
     public CompletableFuture<?> publishBatch(long firstSeq, int count) {
         List<byte[]> batch = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            batch.add(payloads.raw(firstSeq + i));
+            batch.add(payload(firstSeq + i));
         }
         return client.publishBatch(batch);
+    }
+
+    private byte[] payload(long seq) {
+        return client.handsOverObjects() ? payloads.binary(seq) : payloads.json(seq);
     }
 
     @Override

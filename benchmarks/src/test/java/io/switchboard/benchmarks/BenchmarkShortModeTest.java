@@ -75,8 +75,10 @@ class BenchmarkShortModeTest {
         for (int size : List.of(256, 4096)) {
             Payloads payloads = new Payloads(size);
             assertThat(payloads.envelopeBytes()).isEqualTo(size);
-            assertThat(payloads.raw(42)).hasSize(size);
-            assertThat(Payloads.seqOf(payloads.raw(42))).isEqualTo(42);
+            assertThat(payloads.json(100_042)).hasSize(size);
+            assertThat(Payloads.seqOfJson(payloads.json(100_042))).isEqualTo(100_042);
+            assertThat(payloads.binary(42)).hasSize(size);
+            assertThat(Payloads.seqOfBinary(payloads.binary(42))).isEqualTo(42);
         }
     }
 
