@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BenchmarkMain {
 
+    /** The drivers whose memory test runs in the short mode. */
+    static final List<String> SHORT_MODE_MEMORY = List.of("in-memory", "redis-streams");
+
     private final RunConfig config;
     private final Results results = new Results();
     private final AtomicInteger phases = new AtomicInteger();
@@ -74,6 +77,9 @@ public final class BenchmarkMain {
             for (BenchmarkFixture fixture : fixtures) {
                 if (results.unavailable.stream().anyMatch(u -> u.startsWith(fixture.name() + ":"))) {
                     continue;
+                }
+                if (config.shortMode() && !SHORT_MODE_MEMORY.contains(fixture.name())) {
+                    continue; // each takes a JVM and a few seconds; one broker-backed driver keeps the path tested
                 }
                 log("memory: %s, %,d publishes with the broker frozen", fixture.name(), config.memoryEvents());
                 Results.MemoryRow row = MemoryTest.runInChildJvm(fixture, config);

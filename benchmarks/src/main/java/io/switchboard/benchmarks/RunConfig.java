@@ -49,7 +49,7 @@ public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int warmu
     public static RunConfig quick() {
         // One payload size: the 4 KiB runs take the same code path, and the test suite's time matters.
         return new RunConfig(true, List.of(256), 100, 500, 100, 100, 1, 1_000, 20, 100, 5,
-                20_000, 4096, "256m", Duration.ofSeconds(15), Duration.ofSeconds(20), Set.of(), true, true,
+                20_000, 4096, "256m", Duration.ofSeconds(3), Duration.ofSeconds(20), Set.of(), true, true,
                 DEFAULT_OUTPUT);
     }
 
