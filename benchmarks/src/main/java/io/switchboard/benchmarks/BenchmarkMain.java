@@ -2,6 +2,7 @@ package io.switchboard.benchmarks;
 
 import io.switchboard.SwitchboardException;
 import io.switchboard.benchmarks.fixtures.Fixtures;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.runner.RunnerException;
 
 /**
  * The benchmark command ({@code ./run-benchmarks.sh}): for every fixture, Switchboard and the raw client on the
@@ -82,7 +84,13 @@ public final class BenchmarkMain {
                     continue; // each takes a JVM and a few seconds; one broker-backed driver keeps the path tested
                 }
                 log("memory: %s, %,d publishes with the broker frozen", fixture.name(), config.memoryEvents());
-                Results.MemoryRow row = MemoryTest.runInChildJvm(fixture, config);
+                Results.MemoryRow row;
+                try {
+                    row = MemoryTest.runInChildJvm(fixture, config);
+                } catch (IOException | RuntimeException e) {
+                    errors.add("memory test of " + fixture.name() + ": " + e);
+                    continue;
+                }
                 if (row != null) {
                     results.memory.add(row);
                     log("  %s: %s; attempted %d, acknowledged %d, failures %s, peak heap %.1f MiB", row.driver(),
@@ -96,7 +104,12 @@ public final class BenchmarkMain {
         }
         if (config.jmh()) {
             log("JMH microbenchmarks%s", config.shortMode() ? " (in-process, one 100 ms iteration)" : "");
-            results.jmh.addAll(JmhRun.run(config.shortMode()));
+            try {
+                results.jmh.addAll(JmhRun.run(config.shortMode()));
+            } catch (RunnerException | RuntimeException e) {
+                errors.add("JMH: " + e);
+                log("  JMH FAILED: %s", e);
+            }
         }
         Path out = config.output();
         ResultsWriter.write(out, results, config, machine, MachineDescription.loadAverage(), started);

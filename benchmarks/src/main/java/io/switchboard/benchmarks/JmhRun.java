@@ -30,7 +30,8 @@ final class JmhRun {
                     .measurementTime(TimeValue.milliseconds(100));
         } else {
             options.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1)).measurementIterations(5)
-                    .measurementTime(TimeValue.seconds(1)).jvmArgsAppend("-Xmx512m");
+                    .measurementTime(TimeValue.seconds(1))
+                    .jvmArgs("-Xms512m", "-Xmx512m"); // replaces the harness JVM's heap options
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         return results.stream().map(r -> {

@@ -42,7 +42,7 @@ public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int warmu
 
     public static RunConfig full() {
         return new RunConfig(false, List.of(256, 4096), 20_000, 100_000, 1_000, 100, 3, 1_000, 2_000, 10_000, 200,
-                1_000_000, 4096, "256m", Duration.ofMinutes(3), Duration.ofMinutes(2), Set.of(), true, true,
+                1_000_000, 4096, "256m", Duration.ofMinutes(2), Duration.ofMinutes(2), Set.of(), true, true,
                 DEFAULT_OUTPUT);
     }
 
