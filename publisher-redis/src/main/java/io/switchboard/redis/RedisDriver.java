@@ -266,6 +266,13 @@ public final class RedisDriver implements EventDriver {
         });
         if (options.mode() == Mode.STREAMS) {
             written.add(destination);
+        } else {
+            long deadline = System.nanoTime() + options.commandTimeout().toNanos();
+            for (DriverSubscription s : subscriptions) {
+                if (s instanceof PubSubConsumer consumer) {
+                    consumer.awaitAttached(deadline); // own subscribers reconnecting after an outage come first
+                }
+            }
         }
         if (closed.get()) { // close started meanwhile and may not have seen this send
             done.completeExceptionally(SwitchboardException.closed("The Redis driver"));
@@ -342,8 +349,9 @@ public final class RedisDriver implements EventDriver {
 
     /**
      * Waits, at most {@code timeout}, until every send has been answered and every open subscription of this driver
-     * on a stream it wrote to has been handed everything in its streams and settled it (acknowledged, dead-lettered,
-     * or left for a retry that is still due). Called by {@code Switchboard.close()} before subscriptions close, so
+     * has settled what was published before: in streams mode, one reading a stream this driver wrote to has been
+     * handed everything in its streams and acknowledged or dead-lettered it (or holds it for a retry still due); in
+     * pub/sub mode, each subscription has received and handled what Redis sent it. Called by {@code Switchboard.close()} before subscriptions close, so
      * events published by this process are handled by its own subscribers where they can be.
      */
     @Override
@@ -357,6 +365,8 @@ public final class RedisDriver implements EventDriver {
         }
         for (DriverSubscription s : List.copyOf(subscriptions)) {
             if (s instanceof StreamConsumer consumer && consumer.readsAnyOf(written)) {
+                consumer.awaitSettled(deadline);
+            } else if (s instanceof PubSubConsumer consumer) {
                 consumer.awaitSettled(deadline);
             }
         }

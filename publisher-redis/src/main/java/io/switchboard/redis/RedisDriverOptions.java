@@ -111,7 +111,9 @@ public record RedisDriverOptions(Mode mode, String url, String host, int port, S
                 try {
                     RedisURI.create(url);
                 } catch (RuntimeException e) {
-                    problems.add(URL + " is not a valid Redis URL ('" + redactUrl(url) + "'): " + e.getMessage());
+                    String why = String.valueOf(e.getMessage()).replace(url, redactUrl(url));
+                    problems.add(URL + " is not a valid Redis URL ('" + redactUrl(url) + "')"
+                            + (why.contains("@") ? "" : ": " + why));
                 }
             }
         }

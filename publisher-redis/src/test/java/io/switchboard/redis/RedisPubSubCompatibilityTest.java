@@ -23,6 +23,12 @@ class RedisPubSubCompatibilityTest extends CompatibilityKit {
     private static final RedisServer REDIS = new RedisServer(RedisOptions.defaults()).start();
     private static final FaultProxy PROXY = FaultProxy.to(REDIS);
 
+    static {
+        // C2 builds the driver EVENT_DRIVER names from the environment's settings: point those at this server.
+        System.setProperty(RedisDriverOptions.URL, PROXY.endpoint("redis"));
+        System.setProperty(RedisDriverOptions.MODE, "pubsub");
+    }
+
     static RedisDriverOptions options() {
         return RedisDriverOptions.forUrl(PROXY.endpoint("redis")).withMode(RedisDriverOptions.Mode.PUBSUB)
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))

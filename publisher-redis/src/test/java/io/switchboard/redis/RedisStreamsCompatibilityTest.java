@@ -24,6 +24,12 @@ class RedisStreamsCompatibilityTest extends CompatibilityKit {
     private static final RedisServer REDIS = new RedisServer(RedisOptions.aofAlways()).start();
     private static final FaultProxy PROXY = FaultProxy.to(REDIS);
 
+    static {
+        // C2 builds the driver EVENT_DRIVER names from the environment's settings: point those at this server.
+        System.setProperty(RedisDriverOptions.URL, PROXY.endpoint("redis"));
+        System.setProperty(RedisDriverOptions.MODE, "streams");
+    }
+
     /** Short consumer timings so a crashed consumer's entries are taken over within the kit's deadlines. */
     static RedisDriverOptions options() {
         return RedisDriverOptions.forUrl(PROXY.endpoint("redis"))

@@ -1,6 +1,8 @@
 package io.switchboard.redis.internal;
 
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -39,6 +41,8 @@ public final class PubSubConsumer implements DriverSubscription {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean running = true;
+    /** Connected and (re)subscribed; false from a disconnection until lettuce's resubscription is confirmed. */
+    private volatile boolean attached;
 
     public PubSubConsumer(RedisClient client, RedisURI uri, RedisCodec<String, byte[]> codec, RedisKeys keys,
             ConsumerSpec spec, MessageHandler handler, Runnable onClose) {
@@ -64,6 +68,22 @@ public final class PubSubConsumer implements DriverSubscription {
             @Override
             public void message(String pattern, String channel, byte[] message) {
                 receive(channel, message);
+            }
+
+            @Override
+            public void subscribed(String channel, long count) {
+                attached = true;
+            }
+
+            @Override
+            public void psubscribed(String pattern, long count) {
+                attached = true;
+            }
+        });
+        connection.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                attached = false;
             }
         });
         try {
@@ -114,6 +134,48 @@ public final class PubSubConsumer implements DriverSubscription {
         } else if (outcome instanceof DeliveryOutcome.DeadLettered dead) {
             LOG.log(System.Logger.Level.WARNING, "Pub/sub delivery of {0} dropped (no dead-letter destination in "
                     + "pub/sub mode): {1}", type, dead.deadLetter());
+        }
+    }
+
+    /**
+     * Waits until everything published before this call has been received and handled, or until
+     * {@code deadlineNanos}: a PING on the subscription's connection is answered after every message Redis queued
+     * for it before, and then the received messages are waited for.
+     */
+    public void awaitSettled(long deadlineNanos) {
+        try {
+            connection.async().ping().toCompletableFuture()
+                    .get(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            return; // not connected: nothing more will arrive for the messages published meanwhile
+        }
+        int idle = BUFFER + spec.maxConcurrency();
+        while (running && room.availablePermits() < idle && System.nanoTime() < deadlineNanos) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits until this subscription is connected and subscribed, at most until {@code deadlineNanos}: while lettuce
+     * reconnects and resubscribes after an outage, publishes of the same driver wait here, so its own subscribers do
+     * not miss what it publishes right after the outage.
+     */
+    public void awaitAttached(long deadlineNanos) {
+        while (running && !attached && System.nanoTime() < deadlineNanos) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
