@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The default driver ({@code EVENT_DRIVER} unset or {@code hybrid}): every event goes to a reliable queue leg (any
@@ -57,6 +58,8 @@ public final class HybridDriver implements EventDriver {
     private final EventCodec codec;
     private final List<DeadLetter> broadcastDeadLetters = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The last queue-leg send failure that says the leg is unreachable, or null after a success. */
+    private final AtomicReference<String> queueLegFailure = new AtomicReference<>();
 
     /**
      * A hybrid driver over {@code queueLeg}, which must declare at-least-once delivery. Connects to NATS now: with
@@ -133,7 +136,7 @@ public final class HybridDriver implements EventDriver {
         if (closed.get()) {
             return CompletableFuture.failedFuture(SwitchboardException.closed("The hybrid driver"));
         }
-        CompletableFuture<Void> queued = queueLeg.send(message);
+        CompletableFuture<Void> queued = track(queueLeg.send(message));
         if (!routing.isRealTime(message)) {
             return queued;
         }
@@ -146,9 +149,30 @@ public final class HybridDriver implements EventDriver {
         if (closed.get()) {
             return CompletableFuture.failedFuture(SwitchboardException.closed("The hybrid driver"));
         }
-        CompletableFuture<Void> queued = queueLeg.sendBatch(messages);
+        CompletableFuture<Void> queued = track(queueLeg.sendBatch(messages));
         List<OutboundMessage> live = messages.stream().filter(routing::isRealTime).toList();
         return live.isEmpty() ? queued : queued.thenRun(() -> live.forEach(broadcast::publish));
+    }
+
+    /** Remembers whether the queue leg took the last send, for a leg that reports no health of its own. */
+    private CompletableFuture<Void> track(CompletableFuture<Void> sent) {
+        if (sent == null) {
+            return null;
+        }
+        sent.whenComplete((ok, error) -> {
+            if (error == null) {
+                queueLegFailure.set(null);
+            } else {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof SwitchboardException se
+                        && (se.reason() == SwitchboardException.Reason.UNAVAILABLE
+                                || se.reason() == SwitchboardException.Reason.TIMEOUT)) {
+                    queueLegFailure.set(se.reason() + " at the last publish");
+                }
+            }
+        });
+        return sent;
     }
 
     @Override
@@ -199,7 +223,11 @@ public final class HybridDriver implements EventDriver {
         List<Health> result = new ArrayList<>();
         List<Health> leg = queueLeg.health();
         if (leg == null || leg.isEmpty()) {
-            result.add(Health.up("queue-leg (" + queueLeg.name() + ")", "the driver reports no health of its own"));
+            // The leg reports nothing itself: judged by the outcome of the last publish.
+            String failure = queueLegFailure.get();
+            String component = "queue-leg (" + queueLeg.name() + ")";
+            result.add(failure == null ? Health.up(component, "last publish acknowledged (or none yet)")
+                    : Health.down(component, failure));
         } else {
             for (Health h : leg) {
                 result.add(new Health("queue-leg (" + queueLeg.name() + ") " + h.component(), h.status(),

@@ -192,7 +192,8 @@ public record HybridDriverOptions(String natsUrl, String subjectPrefix, List<Eve
         return redact(natsUrl);
     }
 
-    static String redact(String urls) {
+    /** {@code urls} without user info (which may hold a secret). */
+    public static String redact(String urls) {
         return urls.replaceAll("//[^/@,]*@", "//***@");
     }
 

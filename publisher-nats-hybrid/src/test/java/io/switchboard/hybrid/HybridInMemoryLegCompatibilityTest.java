@@ -44,7 +44,7 @@ class HybridInMemoryLegCompatibilityTest extends CompatibilityKit {
 
     @Override
     protected DriverFixture fixture() {
-        HybridLegs legs = HybridLegs.of(HybridLegs.uncontrolled(), LegControl.partition(broadcastProxy));
+        HybridLegs legs = HybridLegs.of(HybridLegs.uncontrolled(), new ProxyPartition(broadcastProxy));
         HybridDriverOptions options = HybridDriverOptions.of(broadcastProxy.endpoint("nats"))
                 .withRealTime(legs.realTimePattern());
         return new DriverFixture() {

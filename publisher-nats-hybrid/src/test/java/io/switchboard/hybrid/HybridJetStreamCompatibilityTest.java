@@ -10,6 +10,8 @@ import io.switchboard.tck.CompatibilityKit;
 import io.switchboard.tck.DriverFixture;
 import io.switchboard.tck.DriverInspector;
 import io.switchboard.tck.HybridLegs;
+import io.switchboard.tck.LocalBrokerControl;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -30,10 +32,15 @@ class HybridJetStreamCompatibilityTest extends CompatibilityKit {
     static void startBroker() {
         nats = new NatsServer(NatsOptions.defaults()).start();
         broadcastProxy = FaultProxy.to(nats);
+        // C2 builds the driver EVENT_DRIVER names (unset: hybrid) from the environment's settings: point them here.
+        System.setProperty(HybridDriverOptions.QUEUE, HybridDriverOptions.JETSTREAM_QUEUE);
+        System.setProperty(HybridDriverOptions.NATS_URL, nats.endpoint());
     }
 
     @AfterAll
     static void stopBroker() {
+        System.clearProperty(HybridDriverOptions.QUEUE);
+        System.clearProperty(HybridDriverOptions.NATS_URL);
         if (broadcastProxy != null) {
             broadcastProxy.close();
         }
@@ -44,11 +51,14 @@ class HybridJetStreamCompatibilityTest extends CompatibilityKit {
 
     @Override
     protected DriverFixture fixture() {
-        BrokerControl server = LegControl.process(nats);
-        HybridLegs legs = HybridLegs.of(server, LegControl.partition(broadcastProxy));
+        BrokerControl server = LocalBrokerControl.of(nats);
+        HybridLegs legs = HybridLegs.of(server, new ProxyPartition(broadcastProxy));
         HybridDriverOptions options = HybridDriverOptions.of(broadcastProxy.endpoint("nats"))
-                .withRealTime(legs.realTimePattern());
-        JetStreamOptions jetStream = JetStreamOptions.defaults().withUrl(nats.endpoint());
+                .withRealTime(legs.realTimePattern())
+                .withReconnect(Duration.ofMillis(100), Duration.ofSeconds(1));
+        // A crashed consumer's messages come back after ack-wait: shorter than the kit's progress timeout (15 s).
+        JetStreamOptions jetStream = JetStreamOptions.defaults().withUrl(nats.endpoint())
+                .withAckWait(Duration.ofSeconds(5));
         return new DriverFixture() {
             @Override
             public EventDriver createDriver() {
@@ -76,7 +86,7 @@ class HybridJetStreamCompatibilityTest extends CompatibilityKit {
                 return List.of(
                         () -> HybridDriver.withJetStream(HybridDriverOptions.of("http://127.0.0.1:1"), jetStream),
                         () -> HybridDriver.withJetStream(options, jetStream.withStreamPrefix("bad prefix")),
-                        () -> HybridDriver.withJetStream(options, jetStream.withAckWait(java.time.Duration.ZERO)));
+                        () -> HybridDriver.withJetStream(options, jetStream.withAckWait(Duration.ZERO)));
             }
         };
     }

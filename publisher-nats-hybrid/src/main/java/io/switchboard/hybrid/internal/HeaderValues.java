@@ -7,12 +7,12 @@ import java.nio.charset.StandardCharsets;
  * NATS header values must be printable ASCII on one line; dead-letter metadata (exception messages, stack traces)
  * is not. Other bytes, and {@code %}, are written as {@code %XX} of their UTF-8 bytes; reversible.
  */
-final class HeaderValues {
+public final class HeaderValues {
 
     private HeaderValues() {
     }
 
-    static String escape(String value) {
+    public static String escape(String value) {
         if (value == null) {
             return "";
         }
@@ -29,7 +29,7 @@ final class HeaderValues {
         return b.toString();
     }
 
-    static String unescape(String value) {
+    public static String unescape(String value) {
         if (value == null || value.indexOf('%') < 0) {
             return value;
         }

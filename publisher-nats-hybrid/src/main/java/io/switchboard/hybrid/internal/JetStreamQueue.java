@@ -51,6 +51,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The JetStream queue leg, an at-least-once {@link EventDriver} of its own. Publishing stores the event on
@@ -67,15 +68,23 @@ public final class JetStreamQueue implements EventDriver {
     private static final System.Logger LOG = System.getLogger(JetStreamQueue.class.getName());
     private static final int HEADER_ROOM = 512;
     private static final Duration FETCH_WAIT = Duration.ofMillis(250);
+    /** How long a send waits for a reconnection before failing with UNAVAILABLE. */
+    private static final Duration RECONNECT_GRACE = Duration.ofSeconds(2);
 
     private final JetStreamOptions options;
     private final NatsConnector.State state = new NatsConnector.State("queue-leg (jetstream)");
-    private final Connection connection;
-    private final JetStream js;
-    private final JetStreamManagement jsm;
+    private final CompletableFuture<Connection> connecting;
+    /** Null until the first connection (degraded start); then set once, with js and jsm set before it. */
+    private volatile Connection connection;
+    private volatile JetStream js;
+    private volatile JetStreamManagement jsm;
     private final Capabilities capabilities;
     private final Set<String> knownStreams = ConcurrentHashMap.newKeySet();
     private final Set<DriverSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    /** The pull subscription of each open group member, to tell when they have handled everything (flush). */
+    private final Map<DriverSubscription, AtomicReference<JetStreamSubscription>> attachedMembers =
+            new ConcurrentHashMap<>();
     /** First failure time per stream message, so the next attempt gets it back (this process only). */
     private final Map<String, Instant> firstFailures = new ConcurrentHashMap<>();
     /** Releases per stream message: they are deliveries, not attempts (this process only). */
@@ -91,21 +100,29 @@ public final class JetStreamQueue implements EventDriver {
     public JetStreamQueue(HybridDriverOptions hybrid, JetStreamOptions options) {
         this.options = options;
         this.url = options.url() != null ? options.url() : hybrid.natsUrl();
-        this.connection = NatsConnector.connect("queue-leg (jetstream)", url, hybrid, hybrid.security(),
+        this.connecting = NatsConnector.connect("queue-leg (jetstream)", url, hybrid, hybrid.security(),
                 hybrid.startup() == HybridDriverOptions.Startup.FAIL_FAST, state);
-        try {
-            this.js = connection.jetStream();
-            this.jsm = connection.jetStreamManagement();
-            if (connection.getStatus() == Connection.Status.CONNECTED) {
-                ensureStream(options.deadLetterStream(), options.deadLetterSubject() + ".>");
+        Connection now = connecting.getNow(null);
+        if (now != null) {
+            try {
+                use(now);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly();
+                throw SwitchboardException.of(Reason.UNAVAILABLE, "JetStream is not available at "
+                        + HybridDriverOptions.redact(url) + " (" + e.getMessage() + "); start nats-server with -js",
+                        e);
             }
-        } catch (IOException | RuntimeException e) {
-            closeQuietly();
-            throw SwitchboardException.of(Reason.UNAVAILABLE, "JetStream is not available at "
-                    + HybridDriverOptions.of(url).redactedUrl() + " (" + e.getMessage() + "); start nats-server "
-                    + "with -js", e);
+        } else {
+            connecting.thenAccept(c -> {
+                try {
+                    use(c);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "JetStream is not available at {0}: {1}",
+                            HybridDriverOptions.redact(url), e.toString());
+                }
+            });
         }
-        long serverMax = connection.getServerInfo() == null ? 0 : connection.getServerInfo().getMaxPayload();
+        long serverMax = now == null || now.getServerInfo() == null ? 0 : now.getServerInfo().getMaxPayload();
         this.capabilities = Capabilities.builder()
                 .delivery(Capabilities.Delivery.AT_LEAST_ONCE)
                 .ordering(Capabilities.Ordering.NONE)
@@ -122,6 +139,23 @@ public final class JetStreamQueue implements EventDriver {
                 .maxDeliveryLatency(Duration.ofMillis(500))
                 .maxRedeliveryLatency(Duration.ofSeconds(1))
                 .build();
+    }
+
+    private void use(Connection c) throws IOException {
+        this.js = c.jetStream();
+        this.jsm = c.jetStreamManagement();
+        this.connection = c;
+        ensureStream(options.deadLetterStream(), options.deadLetterSubject() + ".>");
+    }
+
+    private boolean connected() {
+        Connection c = connection;
+        return c != null && c.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    private String status() {
+        Connection c = connection;
+        return c == null ? "not connected yet" : String.valueOf(c.getStatus());
     }
 
     @Override
@@ -188,21 +222,55 @@ public final class JetStreamQueue implements EventDriver {
     @Override
     public CompletableFuture<Void> send(OutboundMessage message) {
         String subject = subject(message.type());
-        String stream = stream(message.type());
         if (closed.get()) {
             return CompletableFuture.failedFuture(SwitchboardException.forEvent(Reason.CLOSED, message.eventId(),
                     message.type(), subject, "The JetStream queue leg is closed", null));
         }
-        if (connection.getStatus() != Connection.Status.CONNECTED) {
-            return CompletableFuture.failedFuture(SwitchboardException.forEvent(Reason.UNAVAILABLE,
-                    message.eventId(), message.type(), subject, "The queue leg (JetStream at "
-                            + HybridDriverOptions.of(url).redactedUrl() + ") is " + connection.getStatus()
-                            + "; the event was not stored", null));
+        CompletableFuture<Void> result;
+        if (connected()) {
+            result = store(message, subject);
+        } else {
+            // Reconnecting (a broker restart takes a moment): wait a little, then fail; never buffer blindly.
+            result = new CompletableFuture<>();
+            awaitConnection(message, subject, System.nanoTime() + RECONNECT_GRACE.toNanos(), result);
         }
+        inFlight.add(result);
+        result.whenComplete((ok, error) -> inFlight.remove(result));
+        return result;
+    }
+
+    private void awaitConnection(OutboundMessage message, String subject, long deadline,
+            CompletableFuture<Void> result) {
+        if (connected()) {
+            store(message, subject).whenComplete((ok, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(null);
+                }
+            });
+        } else if (closed.get() || System.nanoTime() > deadline) {
+            result.completeExceptionally(SwitchboardException.forEvent(Reason.UNAVAILABLE, message.eventId(),
+                    message.type(), subject, "The queue leg (JetStream at " + HybridDriverOptions.of(url)
+                            .redactedUrl() + ") is " + status() + "; the event was not stored", null));
+        } else {
+            try {
+                timer.schedule(() -> awaitConnection(message, subject, deadline, result), 25,
+                        TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                result.completeExceptionally(SwitchboardException.forEvent(Reason.CLOSED, message.eventId(),
+                        message.type(), subject, "The JetStream queue leg is closed", null));
+            }
+        }
+    }
+
+    private CompletableFuture<Void> store(OutboundMessage message, String subject) {
+        String stream = stream(message.type());
         try {
             ensureStream(stream, streamSubjects(message.type()));
-            Headers headers = new Headers().put("Nats-Msg-Id", message.eventId());
-            PublishOptions po = PublishOptions.builder().messageId(message.eventId()).expectedStream(stream).build();
+            String id = HeaderValues.escape(message.eventId());
+            Headers headers = new Headers().put("Nats-Msg-Id", id);
+            PublishOptions po = PublishOptions.builder().messageId(id).expectedStream(stream).build();
             return js.publishAsync(subject, headers, message.payload(), po)
                     .handle((ack, error) -> {
                         if (error != null) {
@@ -212,6 +280,49 @@ public final class JetStreamQueue implements EventDriver {
                     });
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(publishFailure(message, subject, e));
+        }
+    }
+
+    /**
+     * Waits until every send accepted so far is stored, then until the open group subscriptions of this driver have
+     * handled what their consumers hold (no pending, no unacknowledged message), within {@code timeout}.
+     */
+    @Override
+    public void flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                    .get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // failed sends were reported to their callers; a timeout leaves the rest to close
+        }
+        while (System.nanoTime() < deadline) {
+            boolean drained = true;
+            for (AtomicReference<JetStreamSubscription> member : attachedMembers.values()) {
+                JetStreamSubscription sub = member.get();
+                if (sub == null) {
+                    continue;
+                }
+                try {
+                    var info = sub.getConsumerInfo();
+                    if (info.getNumPending() > 0 || info.getNumAckPending() > 0) {
+                        drained = false;
+                        break;
+                    }
+                } catch (IOException | JetStreamApiException | RuntimeException e) {
+                    drained = false; // cannot tell: keep waiting until the deadline
+                    break;
+                }
+            }
+            if (drained) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -237,12 +348,6 @@ public final class JetStreamQueue implements EventDriver {
                     + "Subscribe per context, or set " + JetStreamOptions.STREAM_MODE + "=single");
         }
         String stream = stream(pattern);
-        try {
-            ensureStream(stream, streamSubjects(pattern));
-        } catch (IOException | RuntimeException e) {
-            throw SwitchboardException.of(Reason.UNAVAILABLE, "Cannot subscribe to " + pattern + " on JetStream: "
-                    + e.getMessage(), e);
-        }
         DriverSubscription s = spec.isBroadcast() ? broadcast(spec, handler, stream)
                 : group(spec, handler, stream);
         subscriptions.add(s);
@@ -264,31 +369,43 @@ public final class JetStreamQueue implements EventDriver {
         }
     }
 
+    /** Creates (or finds) the stream and the group's durable consumer, and binds a pull subscription to it. */
+    private JetStreamSubscription attach(ConsumerSpec spec, String stream, String durable)
+            throws IOException, JetStreamApiException {
+        ensureStream(stream, streamSubjects(spec.pattern().value()));
+        jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder()
+                .durable(durable)
+                .filterSubject(subject(spec.pattern().value()))
+                .ackPolicy(AckPolicy.Explicit)
+                .ackWait(options.ackWait())
+                .maxDeliver(-1)
+                .maxAckPending(options.maxAckPending())
+                .deliverPolicy(DeliverPolicy.New)
+                .build());
+        return js.subscribe(null, PullSubscribeOptions.bind(stream, durable));
+    }
+
     private DriverSubscription group(ConsumerSpec spec, MessageHandler handler, String stream) {
         String durable = durableName(spec.group(), spec.pattern().value());
-        JetStreamSubscription sub;
-        try {
-            jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder()
-                    .durable(durable)
-                    .filterSubject(subject(spec.pattern().value()))
-                    .ackPolicy(AckPolicy.Explicit)
-                    .ackWait(options.ackWait())
-                    .maxDeliver(-1)
-                    .maxAckPending(options.maxAckPending())
-                    .deliverPolicy(DeliverPolicy.New)
-                    .build());
-            sub = js.subscribe(null, PullSubscribeOptions.bind(stream, durable));
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            throw SwitchboardException.of(Reason.UNAVAILABLE, "Cannot create the JetStream consumer " + durable
-                    + " of group " + spec.group() + " on stream " + stream + ": " + e.getMessage(), e);
+        AtomicReference<JetStreamSubscription> attached = new AtomicReference<>();
+        if (connected()) {
+            try {
+                attached.set(attach(spec, stream, durable));
+            } catch (IOException | JetStreamApiException | RuntimeException e) {
+                throw SwitchboardException.of(Reason.UNAVAILABLE, "Cannot create the JetStream consumer " + durable
+                        + " of group " + spec.group() + " on stream " + stream + ": " + e.getMessage(), e);
+            }
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "JetStream is {0}: group {1} on {2} attaches when it is reachable",
+                    status(), spec.group(), spec.pattern());
         }
         HandlerPool pool = new HandlerPool("js-" + spec.id(), spec.maxConcurrency());
         AtomicBoolean active = new AtomicBoolean(true);
-        Thread fetcher = new Thread(() -> fetchLoop(spec, handler, sub, pool, active),
+        Thread fetcher = new Thread(() -> fetchLoop(spec, handler, stream, durable, attached, pool, active),
                 "switchboard-jetstream-fetch-" + spec.id());
         fetcher.setDaemon(true);
         fetcher.start();
-        return new DriverSubscription() {
+        DriverSubscription member = new DriverSubscription() {
             @Override
             public boolean isActive() {
                 return active.get() && !closed.get();
@@ -304,36 +421,50 @@ public final class JetStreamQueue implements EventDriver {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                attachedMembers.remove(this);
                 pool.close(spec.drainTimeout());
                 try {
-                    sub.unsubscribe();
+                    JetStreamSubscription sub = attached.get();
+                    if (sub != null) {
+                        sub.unsubscribe();
+                    }
                 } catch (RuntimeException e) {
                     // the connection is gone: the durable consumer keeps the unacknowledged messages
                 }
                 subscriptions.remove(this);
             }
         };
+        attachedMembers.put(member, attached);
+        return member;
     }
 
-    private void fetchLoop(ConsumerSpec spec, MessageHandler handler, JetStreamSubscription sub, HandlerPool pool,
-            AtomicBoolean active) {
+    private void fetchLoop(ConsumerSpec spec, MessageHandler handler, String stream, String durable,
+            AtomicReference<JetStreamSubscription> attached, HandlerPool pool, AtomicBoolean active) {
         long backoff = 100;
         while (active.get() && !closed.get()) {
             try {
-                int free = pool.available();
-                if (free == 0) {
-                    Thread.sleep(5);
-                    continue;
+                JetStreamSubscription sub = attached.get();
+                if (sub == null) {
+                    try {
+                        attached.set(sub = attach(spec, stream, durable));
+                        LOG.log(System.Logger.Level.INFO, "Group {0} on {1} attached to JetStream", spec.group(),
+                                spec.pattern());
+                    } catch (IOException | JetStreamApiException e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
-                List<Message> batch = sub.fetch(free, FETCH_WAIT);
+                // A batch of a few handlers' worth per round trip; submit() blocks while all handlers are busy, so
+                // at most one batch waits client-side (bounded prefetch) and its ack-wait is extended by the server
+                // only once handed out, which the batch size keeps short.
+                long epoch = state.epoch();
+                List<Message> batch = sub.fetch(Math.min(options.maxAckPending(), spec.maxConcurrency() * 8),
+                        FETCH_WAIT);
                 backoff = 100;
                 for (Message m : batch) {
-                    if (!active.get() || !pool.submit(() -> handle(spec, handler, m))) {
+                    if (!active.get() || !pool.submit(() -> handle(spec, handler, m, epoch))) {
                         nakQuietly(m, Duration.ZERO); // not handed out: back to the consumer at once
                     }
                 }
-            } catch (InterruptedException e) {
-                return;
             } catch (RuntimeException e) {
                 // Disconnected or the server restarting: keep trying, the durable consumer keeps the messages.
                 LOG.log(System.Logger.Level.DEBUG, "Fetching for {0} failed: {1}", spec.id(), e.toString());
@@ -347,7 +478,12 @@ public final class JetStreamQueue implements EventDriver {
         }
     }
 
-    private void handle(ConsumerSpec spec, MessageHandler handler, Message m) {
+    private void handle(ConsumerSpec spec, MessageHandler handler, Message m, long fetchedInEpoch) {
+        if (state.epoch() != fetchedInEpoch) {
+            // Fetched before the connection dropped and not started: the server redelivers it (a restarted server
+            // at once), so handling this copy too would only add a duplicate.
+            return;
+        }
         var meta = m.metaData();
         String key = meta.getStream() + ":" + meta.streamSequence();
         int released = releases.getOrDefault(key, 0);
@@ -424,23 +560,58 @@ public final class JetStreamQueue implements EventDriver {
                 throw new IllegalStateException(e);
             }
         });
-        Dispatcher dispatcher = connection.createDispatcher();
-        try {
-            js.subscribe(subject(spec.pattern().value()), dispatcher, m -> {
-                String type = m.getSubject().substring(options.subjectPrefix().length() + 1);
-                var meta = m.metaData();
-                redelivery.deliver(new InboundMessage(m.getData() == null ? new byte[0] : m.getData(), type, 1,
-                        null, meta.getStream() + ":" + meta.streamSequence()));
-            }, false, PushSubscribeOptions.builder().stream(stream).ordered(true)
-                    .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).build())
-                    .build());
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            connection.closeDispatcher(dispatcher);
-            redelivery.close(Duration.ZERO);
-            throw SwitchboardException.of(Reason.UNAVAILABLE, "Cannot subscribe to " + spec.pattern()
-                    + " on JetStream stream " + stream + ": " + e.getMessage(), e);
-        }
+        AtomicReference<Dispatcher> dispatcher = new AtomicReference<>();
         AtomicBoolean active = new AtomicBoolean(true);
+        Runnable attach = () -> {
+            try {
+                ensureStream(stream, streamSubjects(spec.pattern().value()));
+                Dispatcher d = connection.createDispatcher();
+                dispatcher.set(d);
+                js.subscribe(subject(spec.pattern().value()), d, m -> {
+                    String type = m.getSubject().substring(options.subjectPrefix().length() + 1);
+                    var meta = m.metaData();
+                    redelivery.deliver(new InboundMessage(m.getData() == null ? new byte[0] : m.getData(), type, 1,
+                            null, meta.getStream() + ":" + meta.streamSequence()));
+                }, false, PushSubscribeOptions.builder().stream(stream).ordered(true)
+                        .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.New).build())
+                        .build());
+            } catch (IOException | JetStreamApiException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        };
+        if (connected()) {
+            try {
+                attach.run();
+            } catch (RuntimeException e) {
+                if (dispatcher.get() != null) {
+                    connection.closeDispatcher(dispatcher.get());
+                }
+                redelivery.close(Duration.ZERO);
+                throw SwitchboardException.of(Reason.UNAVAILABLE, "Cannot subscribe to " + spec.pattern()
+                        + " on JetStream stream " + stream + ": " + e.getMessage(), e);
+            }
+        } else {
+            // Degraded start: attach once JetStream is reachable; until then this live subscription receives nothing.
+            Thread attacher = new Thread(() -> {
+                while (active.get() && !closed.get()) {
+                    if (connected()) {
+                        try {
+                            attach.run();
+                            return;
+                        } catch (RuntimeException e) {
+                            LOG.log(System.Logger.Level.DEBUG, "Attaching {0} failed: {1}", spec.id(), e.toString());
+                        }
+                    }
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "switchboard-jetstream-attach-" + spec.id());
+            attacher.setDaemon(true);
+            attacher.start();
+        }
         return new DriverSubscription() {
             @Override
             public boolean isActive() {
@@ -451,7 +622,9 @@ public final class JetStreamQueue implements EventDriver {
             public void close() {
                 if (active.compareAndSet(true, false)) {
                     try {
-                        connection.closeDispatcher(dispatcher);
+                        if (dispatcher.get() != null) {
+                            connection.closeDispatcher(dispatcher.get());
+                        }
                     } catch (RuntimeException ignored) {
                         // closing anyway
                     }
@@ -475,6 +648,9 @@ public final class JetStreamQueue implements EventDriver {
     /** Every dead letter in the dead-letter stream, oldest first, read natively (metadata from the headers). */
     public List<DeadLetter> deadLetters() {
         List<DeadLetter> result = new ArrayList<>();
+        if (jsm == null) {
+            throw SwitchboardException.of(Reason.UNAVAILABLE, "JetStream is not connected yet");
+        }
         try {
             long last = jsm.getStreamInfo(options.deadLetterStream()).getStreamState().getLastSequence();
             for (long seq = 1; seq <= last; seq++) {
@@ -505,8 +681,8 @@ public final class JetStreamQueue implements EventDriver {
 
     @Override
     public List<Health> health() {
-        String detail = HybridDriverOptions.of(url).redactedUrl() + ", " + connection.getStatus();
-        return List.of(connection.getStatus() == Connection.Status.CONNECTED ? Health.up("jetstream", detail)
+        String detail = HybridDriverOptions.redact(url) + ", " + status();
+        return List.of(connected() ? Health.up("jetstream", detail)
                 : Health.down("jetstream", detail));
     }
 
@@ -541,8 +717,13 @@ public final class JetStreamQueue implements EventDriver {
     }
 
     private void closeQuietly() {
+        connecting.cancel(false);
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
         try {
-            connection.close();
+            c.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

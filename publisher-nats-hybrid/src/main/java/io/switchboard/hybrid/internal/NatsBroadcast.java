@@ -13,6 +13,10 @@ import io.switchboard.spi.InboundMessage;
 import io.switchboard.spi.MessageHandler;
 import io.switchboard.spi.OutboundMessage;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +36,10 @@ public final class NatsBroadcast {
 
     private final HybridDriverOptions options;
     private final NatsConnector.State state = new NatsConnector.State("broadcast-leg");
-    private final Connection connection;
+    private final CompletableFuture<Connection> connecting;
+    private volatile Connection connection;
+    /** Subscriptions made before the first connection (degraded start), attached when it is made. */
+    private final List<Runnable> pendingAttach = new ArrayList<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong missed = new AtomicLong();
     private final AtomicLong lastMissLog = new AtomicLong(System.nanoTime() - MISS_LOG_INTERVAL_NANOS);
@@ -40,22 +47,40 @@ public final class NatsBroadcast {
 
     public NatsBroadcast(HybridDriverOptions options) {
         this.options = options;
-        this.connection = NatsConnector.connect("broadcast-leg", options.natsUrl(), options, options.security(),
+        this.connecting = NatsConnector.connect("broadcast-leg", options.natsUrl(), options, options.security(),
                 options.startup() == HybridDriverOptions.Startup.FAIL_FAST, state);
+        this.connection = connecting.getNow(null);
+        connecting.thenAccept(c -> {
+            List<Runnable> attach;
+            synchronized (pendingAttach) {
+                connection = c;
+                attach = List.copyOf(pendingAttach);
+                pendingAttach.clear();
+            }
+            attach.forEach(Runnable::run);
+        });
     }
 
+    /** The jnats connection, or {@code null} before the first connection of a degraded start. */
     public Connection connection() {
         return connection;
     }
 
     public boolean isConnected() {
-        return connection.getStatus() == Connection.Status.CONNECTED;
+        Connection c = connection;
+        return c != null && c.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    private String status() {
+        Connection c = connection;
+        return c == null ? "not connected yet" : String.valueOf(c.getStatus());
     }
 
     /** The largest payload the server accepts, or {@code fallback} while not connected. */
     public long maxPayload(long fallback) {
         try {
-            long max = connection.getServerInfo() == null ? 0 : connection.getServerInfo().getMaxPayload();
+            Connection c = connection;
+            long max = c == null || c.getServerInfo() == null ? 0 : c.getServerInfo().getMaxPayload();
             return max > 0 ? max : fallback;
         } catch (RuntimeException e) {
             return fallback;
@@ -66,11 +91,11 @@ public final class NatsBroadcast {
     public boolean publish(OutboundMessage message) {
         String subject = options.subject(message.type());
         if (closed.get() || !isConnected()) {
-            miss(message, closed.get() ? "the driver is closing" : "NATS is " + connection.getStatus(), null);
+            miss(message, closed.get() ? "the driver is closing" : "NATS is " + status(), null);
             return false;
         }
         try {
-            Headers headers = new Headers().put(MSG_ID, message.eventId());
+            Headers headers = new Headers().put(MSG_ID, HeaderValues.escape(message.eventId()));
             connection.publish(subject, headers, message.payload());
             sent.incrementAndGet();
             return true;
@@ -101,7 +126,7 @@ public final class NatsBroadcast {
 
     public Health health() {
         String component = "broadcast-leg (nats core)";
-        String detail = options.redactedUrl() + ", " + connection.getStatus() + ", misses " + missed.get();
+        String detail = options.redactedUrl() + ", " + status() + ", misses " + missed.get();
         return isConnected() ? Health.up(component, detail) : Health.down(component, detail);
     }
 
@@ -115,9 +140,8 @@ public final class NatsBroadcast {
         int prefixLength = options.subjectPrefix().isEmpty() ? 0 : options.subjectPrefix().length() + 1;
         HandlerPool pool = new HandlerPool("nats-" + spec.id(), spec.maxConcurrency());
         LocalRedelivery redelivery = new LocalRedelivery("nats-" + spec.id(), handler, pool, deadLetters);
-        Dispatcher dispatcher = connection.createDispatcher();
         io.nats.client.MessageHandler onMessage = (Message m) -> {
-            String id = m.hasHeaders() ? m.getHeaders().getFirst(MSG_ID) : null;
+            String id = m.hasHeaders() ? HeaderValues.unescape(m.getHeaders().getFirst(MSG_ID)) : null;
             if (!accept.test(id)) {
                 return;
             }
@@ -125,12 +149,30 @@ public final class NatsBroadcast {
             redelivery.deliver(new InboundMessage(m.getData() == null ? new byte[0] : m.getData(), type, 1, null,
                     id));
         };
-        if (queueGroup == null) {
-            dispatcher.subscribe(subject, onMessage);
-        } else {
-            dispatcher.subscribe(subject, queueGroup, onMessage);
-        }
         AtomicBoolean active = new AtomicBoolean(true);
+        AtomicReference<Dispatcher> dispatcher = new AtomicReference<>();
+        Runnable attach = () -> {
+            if (!active.get()) {
+                return;
+            }
+            Dispatcher d = connection.createDispatcher();
+            if (queueGroup == null) {
+                d.subscribe(subject, onMessage);
+            } else {
+                d.subscribe(subject, queueGroup, onMessage);
+            }
+            dispatcher.set(d);
+        };
+        boolean now;
+        synchronized (pendingAttach) {
+            now = connection != null;
+            if (!now) {
+                pendingAttach.add(attach);
+            }
+        }
+        if (now) {
+            attach.run();
+        }
         return new DriverSubscription() {
             @Override
             public boolean isActive() {
@@ -140,8 +182,14 @@ public final class NatsBroadcast {
             @Override
             public void close() {
                 if (active.compareAndSet(true, false)) {
+                    synchronized (pendingAttach) {
+                        pendingAttach.remove(attach);
+                    }
+                    Dispatcher d = dispatcher.get();
                     try {
-                        connection.closeDispatcher(dispatcher);
+                        if (d != null) {
+                            connection.closeDispatcher(d);
+                        }
                     } catch (RuntimeException e) {
                         // the connection is closing: nothing more arrives either way
                     }
@@ -156,16 +204,21 @@ public final class NatsBroadcast {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        connecting.cancel(false);
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
         try {
             if (isConnected()) {
-                connection.drain(timeout.isZero() ? Duration.ofMillis(1) : timeout)
+                c.drain(timeout.isZero() ? Duration.ofMillis(1) : timeout)
                         .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "Draining the broadcast leg did not finish: {0}", e.toString());
         } finally {
             try {
-                connection.close();
+                c.close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -10,6 +10,7 @@ import io.switchboard.hybrid.HybridDriverOptions;
 import io.switchboard.hybrid.NatsSecurity;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,13 +29,22 @@ public final class NatsConnector {
     public static final class State implements ConnectionListener {
         private final String leg;
         private final AtomicReference<Events> last = new AtomicReference<>(Events.DISCONNECTED);
+        private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
 
         public State(String leg) {
             this.leg = leg;
         }
 
+        /** Changes whenever the connection drops or comes back. */
+        public long epoch() {
+            return epoch.get();
+        }
+
         @Override
         public void connectionEvent(Connection conn, Events type) {
+            if (type == Events.DISCONNECTED || type == Events.RECONNECTED) {
+                epoch.incrementAndGet();
+            }
             switch (type) {
                 case CONNECTED, RECONNECTED, RESUBSCRIBED -> {
                     Events before = last.getAndSet(Events.CONNECTED);
@@ -43,8 +53,9 @@ public final class NatsConnector {
                     }
                 }
                 case DISCONNECTED -> {
-                    last.set(type);
-                    LOG.log(System.Logger.Level.WARNING, "{0}: disconnected from NATS; reconnecting", leg);
+                    if (last.getAndSet(type) == Events.CONNECTED) {
+                        LOG.log(System.Logger.Level.WARNING, "{0}: disconnected from NATS; reconnecting", leg);
+                    }
                 }
                 case CLOSED -> last.set(type);
                 default -> {
@@ -58,11 +69,54 @@ public final class NatsConnector {
     }
 
     /**
-     * Connects to {@code url} for {@code leg}. With {@code failFast} an unreachable server fails with
-     * {@code UNAVAILABLE}; otherwise the returned connection keeps trying.
+     * Connects to {@code url} for {@code leg}. With {@code failFast} the connection is made now and an unreachable
+     * server fails with {@code UNAVAILABLE}; otherwise a daemon thread keeps trying and the future completes once
+     * connected (cancelling it stops the attempts, and a connection made after that is closed).
      */
-    public static Connection connect(String leg, String url, HybridDriverOptions options, NatsSecurity security,
-            boolean failFast, State state) {
+    public static CompletableFuture<Connection> connect(String leg, String url, HybridDriverOptions options,
+            NatsSecurity security, boolean failFast, State state) {
+        Options natsOptions = options(leg, url, options, security, state);
+        if (failFast) {
+            try {
+                return CompletableFuture.completedFuture(Nats.connect(natsOptions));
+            } catch (IOException e) {
+                throw SwitchboardException.of(SwitchboardException.Reason.UNAVAILABLE, leg + ": cannot connect to "
+                        + "NATS at " + HybridDriverOptions.redact(url) + " (" + e.getMessage() + "). Start the "
+                        + "server, fix " + HybridDriverOptions.NATS_URL + ", or set " + HybridDriverOptions.STARTUP
+                        + "=degraded to start without it", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw SwitchboardException.of(SwitchboardException.Reason.INTERRUPTED, leg + ": interrupted while "
+                        + "connecting to NATS", e);
+            }
+        }
+        CompletableFuture<Connection> result = new CompletableFuture<>();
+        Thread connecting = new Thread(() -> {
+            try {
+                Connection c = Nats.connectReconnectOnConnect(natsOptions);
+                if (!result.complete(c)) {
+                    c.close();
+                }
+            } catch (InterruptedException e) {
+                result.cancel(false);
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, "switchboard-connect-" + leg);
+        connecting.setDaemon(true);
+        result.whenComplete((c, e) -> {
+            if (result.isCancelled()) {
+                connecting.interrupt();
+            }
+        });
+        LOG.log(System.Logger.Level.WARNING, "{0}: starting degraded; connecting to NATS at {1} in the background",
+                leg, HybridDriverOptions.redact(url));
+        connecting.start();
+        return result;
+    }
+
+    private static Options options(String leg, String url, HybridDriverOptions options, NatsSecurity security,
+            State state) {
         Options.Builder b = new Options.Builder()
                 .servers(url.split("\\s*,\\s*"))
                 .connectionName("switchboard-" + leg)
@@ -84,19 +138,9 @@ public final class NatsConnector {
                                 String.valueOf(exp));
                     }
                 });
-        applySecurity(b, security);
-        Options options1 = b.build();
         try {
-            return failFast ? Nats.connect(options1) : Nats.connectReconnectOnConnect(options1);
-        } catch (IOException e) {
-            throw SwitchboardException.of(SwitchboardException.Reason.UNAVAILABLE, leg + ": cannot connect to NATS at "
-                    + HybridDriverOptions.of(url).redactedUrl() + " (" + e.getMessage() + "). Start the server, fix "
-                    + HybridDriverOptions.NATS_URL + ", or set " + HybridDriverOptions.STARTUP
-                    + "=degraded to start without it", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw SwitchboardException.of(SwitchboardException.Reason.INTERRUPTED, leg + ": interrupted while "
-                    + "connecting to NATS", e);
+            applySecurity(b, security);
+            return b.build();
         } catch (RuntimeException e) {
             throw SwitchboardException.of(SwitchboardException.Reason.CONFIGURATION, leg + ": invalid NATS "
                     + "connection settings: " + e.getMessage(), e);
