@@ -9,6 +9,6 @@ require_java
 require_maven
 require_brokers
 
-mvn -B -q package -pl benchmarks -am -DskipTests
+mvn -B -q package -pl benchmarks -am -Dmaven.test.skip=true
 exec java -Xms1g -Xmx1g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   io.switchboard.benchmarks.BenchmarkMain "$@"
