@@ -188,16 +188,22 @@ public final class BenchmarkMain {
                 sb == null ? "n/a" : Long.toString(sb.ack().getValueAtPercentile(99)), raw.ack().getValueAtPercentile(99));
 
         for (boolean isRaw : available ? new boolean[] {true, false} : new boolean[] {true}) {
-            long[] published = new long[1];
+            long[] delivered = new long[1];
             var h = phase(fixture, brokers, payloads, isRaw, (side, sink) -> {
                 var histogram = Measurements.batchLatency(side, sink, 0, Math.max(1, config.batchLatencyBatches() / 10),
                         config.batchLatencyBatches(), config.batchSize(), config.phaseTimeout());
-                published[0] = sink.delivered();
+                delivered[0] = sink.delivered();
                 return histogram;
             });
             results.latency.add(Results.LatencyRow.of(fixture.name(), size, isRaw ? "raw" : "switchboard",
-                    Results.BATCH, h, h.getTotalCount() * config.batchSize(), h.getTotalCount() * config.batchSize()));
+                    Results.BATCH, h, published(config), delivered[0]));
         }
+    }
+
+    /** Events published by a batch-latency phase, warm-up included (as the delivered count is). */
+    private static long published(RunConfig config) {
+        return (long) (Math.max(1, config.batchLatencyBatches() / 10) + config.batchLatencyBatches())
+                * config.batchSize();
     }
 
     private void addLatency(BenchmarkFixture fixture, int size, String side, Measurements.Latency l) {
