@@ -1,0 +1,290 @@
+package io.switchboard.benchmarks;
+
+import io.switchboard.SwitchboardException;
+import io.switchboard.benchmarks.fixtures.Fixtures;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.runner.RunnerException;
+
+/**
+ * The benchmark command ({@code ./run-benchmarks.sh}): for every fixture, Switchboard and the raw client on the
+ * same local brokers, alternating, then the memory test and the JMH microbenchmarks; writes the results to
+ * {@code benchmarks/target/results} (or {@code --out}). {@code --short} runs everything with tiny counts.
+ */
+public final class BenchmarkMain {
+
+    /** The drivers whose memory test runs in the short mode. */
+    static final List<String> SHORT_MODE_MEMORY = List.of("in-memory", "redis-streams");
+
+    private final RunConfig config;
+    private final Results results = new Results();
+    private final AtomicInteger phases = new AtomicInteger();
+    private final List<String> errors = new ArrayList<>();
+
+    private BenchmarkMain(RunConfig config) {
+        this.config = config;
+    }
+
+    public static void main(String[] args) {
+        try {
+            Path out = run(args);
+            System.out.println("Results: " + out.resolve("summary.md"));
+            System.exit(0);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /** Runs the benchmarks as the command line says and returns the results directory. */
+    public static Path run(String... args) throws Exception {
+        quietLogging();
+        RunConfig config = RunConfig.parse(args);
+        List<BenchmarkFixture> fixtures = Fixtures.all().stream()
+                .filter(f -> config.only().isEmpty() || config.only().contains(f.name())).toList();
+        if (fixtures.isEmpty()) {
+            throw new IllegalArgumentException("--only matched no driver; the drivers are "
+                    + Fixtures.all().stream().map(BenchmarkFixture::name).toList());
+        }
+        return new BenchmarkMain(config).runAll(fixtures);
+    }
+
+    private Path runAll(List<BenchmarkFixture> fixtures) throws Exception {
+        Instant started = Instant.now();
+        Map<String, String> machine = MachineDescription.describe();
+        log("Switchboard benchmarks%s on %s cores (%s), load %s", config.shortMode() ? " (short mode)" : "",
+                machine.get("cores"), machine.get("cpu"), machine.get("load average at start"));
+        try (Brokers brokers = new Brokers()) {
+            for (BenchmarkFixture fixture : fixtures) {
+                try {
+                    runFixture(fixture, brokers);
+                } catch (Exception | AssertionError e) {
+                    errors.add(fixture.name() + ": " + e);
+                    log("  %s FAILED: %s", fixture.name(), e);
+                    e.printStackTrace(System.out);
+                }
+            }
+        }
+        if (config.memory()) {
+            for (BenchmarkFixture fixture : fixtures) {
+                if (results.unavailable.stream().anyMatch(u -> u.startsWith(fixture.name() + ":"))) {
+                    continue;
+                }
+                if (config.shortMode() && !SHORT_MODE_MEMORY.contains(fixture.name())) {
+                    continue; // each takes a JVM and a few seconds; one broker-backed driver keeps the path tested
+                }
+                log("memory: %s, %,d publishes with the broker frozen", fixture.name(), config.memoryEvents());
+                Results.MemoryRow row;
+                try {
+                    row = MemoryTest.runInChildJvm(fixture, config);
+                } catch (IOException | RuntimeException e) {
+                    errors.add("memory test of " + fixture.name() + ": " + e);
+                    continue;
+                }
+                if (row != null) {
+                    results.memory.add(row);
+                    log("  %s: %s; attempted %d, acknowledged %d, failures %s, peak heap %.1f MiB", row.driver(),
+                            row.outcome(), row.attempted(), row.acknowledged(), row.failures(),
+                            row.peakHeapBytes() / 1048576.0);
+                    if (!row.outcome().startsWith("bounded")) {
+                        errors.add("memory test of " + row.driver() + ": " + row.outcome() + " " + row.detail());
+                    }
+                }
+            }
+        }
+        if (config.jmh()) {
+            log("JMH microbenchmarks%s", config.shortMode() ? " (in-process, one 100 ms iteration)" : "");
+            try {
+                results.jmh.addAll(JmhRun.run(config.shortMode()));
+            } catch (RunnerException | RuntimeException e) {
+                errors.add("JMH: " + e);
+                log("  JMH FAILED: %s", e);
+            }
+        }
+        Path out = config.output();
+        ResultsWriter.write(out, results, config, machine, MachineDescription.loadAverage(), started);
+        log("Wrote %s (summary.csv, latency.csv, summary.md, summary.png) in %d s", out,
+                Duration.between(started, Instant.now()).toSeconds());
+        if (!errors.isEmpty()) {
+            throw new BenchmarkException("The benchmarks had failures (results written for the rest):\n  "
+                    + String.join("\n  ", errors));
+        }
+        return out;
+    }
+
+    private void runFixture(BenchmarkFixture fixture, Brokers brokers) throws Exception {
+        log("%s: %s", fixture.name(), fixture.description());
+        brokers.start(fixture.brokers());
+        String unavailable = probe(fixture, brokers);
+        if (unavailable != null) {
+            results.unavailable.add(fixture.name() + ": Switchboard side not available (" + unavailable
+                    + "); only the raw client was measured");
+            log("  Switchboard side not available: %s", unavailable);
+        }
+        boolean available = unavailable == null;
+        for (int size : config.payloadSizes()) {
+            Payloads payloads = new Payloads(size);
+            for (String mode : List.of(Results.SINGLE, Results.BATCH)) {
+                int batch = mode.equals(Results.BATCH) ? config.batchSize() : 1;
+                List<Double> raw = new ArrayList<>();
+                List<Double> switchboard = new ArrayList<>();
+                for (int round = 0; round < config.rounds(); round++) {
+                    boolean rawFirst = round % 2 == 0;
+                    for (boolean isRaw : rawFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                        if (!isRaw && !available) {
+                            continue;
+                        }
+                        Measurements.Throughput t = phase(fixture, brokers, payloads, isRaw, (side, sink) ->
+                                Measurements.throughput(side, sink, 0, config.warmupEvents(),
+                                        config.measuredEvents(), config.window(), batch, config.phaseTimeout()));
+                        (isRaw ? raw : switchboard).add(t.eventsPerSecond());
+                        noteShortfall(fixture, size, mode, isRaw, t.published(), t.delivered());
+                    }
+                }
+                Double sb = median(switchboard);
+                Double r = median(raw);
+                results.summary.add(new Results.SummaryRow(fixture.name(), size, mode, sb, r, null, null, null));
+                log("  %5d B %-9s Switchboard %s ev/s, raw %s ev/s, ratio %s", size, mode, fmt(sb), fmt(r),
+                        sb == null || r == null ? "–" : String.format(Locale.ROOT, "%.3f", sb / r));
+            }
+            latency(fixture, brokers, payloads, available);
+        }
+    }
+
+    private void latency(BenchmarkFixture fixture, Brokers brokers, Payloads payloads, boolean available)
+            throws Exception {
+        int size = payloads.wireBytes();
+        Measurements.Latency raw = phase(fixture, brokers, payloads, true, (side, sink) -> Measurements.latency(side,
+                sink, 0, config.latencyRate(), config.latencyWarmup(), config.latencyEvents(), config.phaseTimeout()));
+        Measurements.Latency sb = !available ? null : phase(fixture, brokers, payloads, false, (side, sink) ->
+                Measurements.latency(side, sink, 0, config.latencyRate(), config.latencyWarmup(),
+                        config.latencyEvents(), config.phaseTimeout()));
+        addLatency(fixture, size, "raw", raw);
+        if (sb != null) {
+            addLatency(fixture, size, "switchboard", sb);
+        }
+        String mode = "e2e@" + config.latencyRate() + "/s";
+        var e2e = sb == null ? null : sb.endToEnd();
+        results.summary.add(new Results.SummaryRow(fixture.name(), size, mode,
+                sb == null ? null : deliveredRate(sb), deliveredRate(raw),
+                e2e == null ? null : (double) e2e.getValueAtPercentile(50),
+                e2e == null ? null : (double) e2e.getValueAtPercentile(99),
+                e2e == null ? null : (double) e2e.getValueAtPercentile(99.9)));
+        log("  %5d B e2e p50/p99/p99.9 µs: Switchboard %s, raw %d/%d/%d; ack p99 µs: Switchboard %s, raw %d", size,
+                e2e == null ? "n/a" : e2e.getValueAtPercentile(50) + "/" + e2e.getValueAtPercentile(99) + "/"
+                        + e2e.getValueAtPercentile(99.9),
+                raw.endToEnd().getValueAtPercentile(50), raw.endToEnd().getValueAtPercentile(99),
+                raw.endToEnd().getValueAtPercentile(99.9),
+                sb == null ? "n/a" : Long.toString(sb.ack().getValueAtPercentile(99)), raw.ack().getValueAtPercentile(99));
+
+        for (boolean isRaw : available ? new boolean[] {true, false} : new boolean[] {true}) {
+            long[] delivered = new long[1];
+            var h = phase(fixture, brokers, payloads, isRaw, (side, sink) -> {
+                var histogram = Measurements.batchLatency(side, sink, 0, Math.max(1, config.batchLatencyBatches() / 10),
+                        config.batchLatencyBatches(), config.batchSize(), config.phaseTimeout());
+                delivered[0] = sink.delivered();
+                return histogram;
+            });
+            results.latency.add(Results.LatencyRow.of(fixture.name(), size, isRaw ? "raw" : "switchboard",
+                    Results.BATCH, h, published(config), delivered[0]));
+        }
+    }
+
+    /** Events published by a batch-latency phase, warm-up included (as the delivered count is). */
+    private static long published(RunConfig config) {
+        return (long) (Math.max(1, config.batchLatencyBatches() / 10) + config.batchLatencyBatches())
+                * config.batchSize();
+    }
+
+    private void addLatency(BenchmarkFixture fixture, int size, String side, Measurements.Latency l) {
+        results.latency.add(Results.LatencyRow.of(fixture.name(), size, side, "e2e", l.endToEnd(), l.published(),
+                l.delivered()));
+        results.latency.add(Results.LatencyRow.of(fixture.name(), size, side, "ack", l.ack(), l.published(),
+                l.published()));
+        noteShortfall(fixture, size, "e2e", side.equals("raw"), l.published(), l.delivered());
+    }
+
+    private double deliveredRate(Measurements.Latency l) {
+        // The offered rate, scaled by the share delivered: below the offered rate means losses or a backlog.
+        return l.achievedRate() * Math.min(1.0, (double) l.delivered() / Math.max(1, l.published()));
+    }
+
+    private void noteShortfall(BenchmarkFixture fixture, int size, String mode, boolean raw, long published,
+            long delivered) {
+        if (delivered < published) {
+            String text = String.format(Locale.ROOT, "%s %d B %s: %d of %d events delivered within the wait",
+                    raw ? "raw" : "Switchboard", size, mode, delivered, published);
+            results.notes.add(new Results.Note(fixture.name(), text));
+            log("  note: %s", text);
+        }
+    }
+
+    /** One phase: a fresh topic, a fresh client with its consumer, the measurement, then clean-up. */
+    private <T> T phase(BenchmarkFixture fixture, Brokers brokers, Payloads payloads, boolean raw, Phase<T> body)
+            throws Exception {
+        String topic = "bench.run" + phases.incrementAndGet() + ".published";
+        PhaseSink sink = new PhaseSink();
+        Side side = raw ? new RawSide(fixture.rawClient(brokers, topic), payloads)
+                : new SwitchboardSide(fixture.driverSettings(brokers), fixture.broadcast(), topic, payloads);
+        try {
+            side.startConsumer(sink);
+            return body.run(side, sink);
+        } finally {
+            side.close();
+            fixture.afterPhase(brokers);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Phase<T> {
+        T run(Side side, PhaseSink sink) throws Exception;
+    }
+
+    /** Builds the Switchboard side once: {@code null} if it works, else why not (e.g. the driver module missing). */
+    private static String probe(BenchmarkFixture fixture, Brokers brokers) {
+        try {
+            new SwitchboardSide(fixture.driverSettings(brokers), fixture.broadcast(), "bench.probe.checked",
+                    new Payloads(256)).close();
+            return null;
+        } catch (SwitchboardException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static Double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String fmt(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    /** The drivers log through System.Logger (java.util.logging here): only warnings, so the progress stays legible. */
+    static void quietLogging() {
+        java.util.logging.Logger root = java.util.logging.LogManager.getLogManager().getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (java.util.logging.Handler handler : root.getHandlers()) {
+            handler.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,128 @@
+package io.switchboard.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The sizes of a run. {@link #full()} is the measured run; {@link #quick()} ({@code --short}) has tiny counts so
+ * the test suite can run the whole harness in seconds (its figures mean nothing).
+ *
+ * @param shortMode          whether this is the short mode
+ * @param payloadSizes       bytes on the wire per event
+ * @param warmupEvents       events published before each measured throughput run
+ * @param measuredEvents     events in each measured throughput run
+ * @param window             most unacknowledged events during a throughput run
+ * @param batchSize          events per batch in the batch mode
+ * @param rounds             measured runs per side (alternating raw and Switchboard); the median is reported
+ * @param latencyRate        offered events per second in the latency runs
+ * @param latencyWarmup      events offered before the recorded part of a latency run
+ * @param latencyEvents      recorded events of a latency run
+ * @param batchLatencyBatches sequential batches timed one by one
+ * @param memoryEvents       publishes while the broker is frozen
+ * @param memoryPayloadBytes their size
+ * @param memoryHeap         the -Xmx of the memory test's JVM
+ * @param memoryDeadline     the longest the memory test publishes
+ * @param phaseTimeout       the longest one phase may wait for acknowledgements or deliveries
+ * @param only               driver names to run (empty: all)
+ * @param jmh                whether to run the JMH microbenchmarks
+ * @param memory             whether to run the memory test
+ * @param output             where the results go
+ */
+public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int warmupEvents, int measuredEvents,
+        int window, int batchSize, int rounds, int latencyRate, int latencyWarmup, int latencyEvents,
+        int batchLatencyBatches, int memoryEvents, int memoryPayloadBytes, String memoryHeap, Duration memoryDeadline,
+        Duration phaseTimeout, Set<String> only, boolean jmh, boolean memory, Path output) {
+
+    public static final Path DEFAULT_OUTPUT = Path.of("benchmarks", "target", "results");
+
+    public static RunConfig full() {
+        return new RunConfig(false, List.of(256, 4096), 20_000, 100_000, 1_000, 100, 3, 1_000, 2_000, 10_000, 200,
+                1_000_000, 4096, "256m", Duration.ofMinutes(2), Duration.ofMinutes(2), Set.of(), true, true,
+                DEFAULT_OUTPUT);
+    }
+
+    public static RunConfig quick() {
+        // One payload size: the 4 KiB runs take the same code path, and the test suite's time matters.
+        return new RunConfig(true, List.of(256), 100, 500, 100, 100, 1, 1_000, 20, 100, 5,
+                20_000, 4096, "256m", Duration.ofSeconds(3), Duration.ofSeconds(20), Set.of(), true, true,
+                DEFAULT_OUTPUT);
+    }
+
+    /**
+     * Parses the command line: {@code --short}, {@code --out DIR}, {@code --only a,b}, {@code --events N},
+     * {@code --rounds N}, {@code --latency-events N}, {@code --memory-events N}, {@code --no-jmh},
+     * {@code --no-memory}.
+     */
+    public static RunConfig parse(String... args) {
+        List<String> list = new ArrayList<>(Arrays.asList(args));
+        RunConfig c = list.remove("--short") ? quick() : full();
+        for (int i = 0; i < list.size(); i++) {
+            String arg = list.get(i);
+            switch (arg) {
+                case "--no-jmh" -> c = c.with(false, c.memory);
+                case "--no-memory" -> c = c.with(c.jmh, false);
+                case "--out" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents, c.measuredEvents,
+                        c.window, c.batchSize, c.rounds, c.latencyRate, c.latencyWarmup, c.latencyEvents,
+                        c.batchLatencyBatches, c.memoryEvents, c.memoryPayloadBytes, c.memoryHeap, c.memoryDeadline,
+                        c.phaseTimeout, c.only, c.jmh, c.memory, Path.of(value(list, ++i, arg)));
+                case "--only" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents, c.measuredEvents,
+                        c.window, c.batchSize, c.rounds, c.latencyRate, c.latencyWarmup, c.latencyEvents,
+                        c.batchLatencyBatches, c.memoryEvents, c.memoryPayloadBytes, c.memoryHeap, c.memoryDeadline,
+                        c.phaseTimeout, new LinkedHashSet<>(Arrays.asList(value(list, ++i, arg).split(","))), c.jmh,
+                        c.memory, c.output);
+                case "--events" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents,
+                        number(list, ++i, arg), c.window, c.batchSize, c.rounds, c.latencyRate, c.latencyWarmup,
+                        c.latencyEvents, c.batchLatencyBatches, c.memoryEvents, c.memoryPayloadBytes, c.memoryHeap,
+                        c.memoryDeadline, c.phaseTimeout, c.only, c.jmh, c.memory, c.output);
+                case "--rounds" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents, c.measuredEvents,
+                        c.window, c.batchSize, number(list, ++i, arg), c.latencyRate, c.latencyWarmup,
+                        c.latencyEvents, c.batchLatencyBatches, c.memoryEvents, c.memoryPayloadBytes, c.memoryHeap,
+                        c.memoryDeadline, c.phaseTimeout, c.only, c.jmh, c.memory, c.output);
+                case "--latency-events" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents,
+                        c.measuredEvents, c.window, c.batchSize, c.rounds, c.latencyRate, c.latencyWarmup,
+                        number(list, ++i, arg), c.batchLatencyBatches, c.memoryEvents, c.memoryPayloadBytes,
+                        c.memoryHeap, c.memoryDeadline, c.phaseTimeout, c.only, c.jmh, c.memory, c.output);
+                case "--memory-events" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents,
+                        c.measuredEvents, c.window, c.batchSize, c.rounds, c.latencyRate, c.latencyWarmup,
+                        c.latencyEvents, c.batchLatencyBatches, number(list, ++i, arg), c.memoryPayloadBytes,
+                        c.memoryHeap, c.memoryDeadline, c.phaseTimeout, c.only, c.jmh, c.memory, c.output);
+                default -> throw new IllegalArgumentException("Unknown option '" + arg + "'. " + USAGE);
+            }
+        }
+        return c;
+    }
+
+    static final String USAGE = "Usage: run-benchmarks.sh [--short] [--out DIR] [--only in-memory,redis-streams,...] "
+            + "[--events N] [--rounds N] [--latency-events N] [--memory-events N] [--no-jmh] [--no-memory]";
+
+    private RunConfig with(boolean jmh, boolean memory) {
+        return new RunConfig(shortMode, payloadSizes, warmupEvents, measuredEvents, window, batchSize, rounds,
+                latencyRate, latencyWarmup, latencyEvents, batchLatencyBatches, memoryEvents, memoryPayloadBytes,
+                memoryHeap, memoryDeadline, phaseTimeout, only, jmh, memory, output);
+    }
+
+    private static String value(List<String> args, int i, String option) {
+        if (i >= args.size()) {
+            throw new IllegalArgumentException(option + " needs a value. " + USAGE);
+        }
+        return args.get(i);
+    }
+
+    private static int number(List<String> args, int i, String option) {
+        String v = value(args, i, option);
+        try {
+            int n = Integer.parseInt(v.replace("_", ""));
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a positive whole number, got '" + v + "'. " + USAGE);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** JMH microbenchmarks of the codec and of event type validation; run by {@code JmhRun} or JMH's own main. */
+package io.switchboard.benchmarks.jmh;
