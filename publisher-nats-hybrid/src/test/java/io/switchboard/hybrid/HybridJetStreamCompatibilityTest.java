@@ -20,18 +20,20 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The hybrid driver with the JetStream queue leg ({@code event.hybrid.queue=jetstream}) against the kit, on one
- * local nats-server. The queue leg connects directly (the kit restarts, kills or freezes the server); the broadcast
- * leg connects through a fault proxy (the kit cuts it to take only the broadcast leg down).
+ * local nats-server. Each leg connects through its own fault proxy: the kit restarts, kills, freezes the server or cuts
+ * the queue leg's proxy for the broker faults, and cuts only the broadcast leg's proxy for group H.
  */
 class HybridJetStreamCompatibilityTest extends CompatibilityKit {
 
     private static NatsServer nats;
     private static FaultProxy broadcastProxy;
+    private static FaultProxy queueProxy;
 
     @BeforeAll
     static void startBroker() {
         nats = new NatsServer(NatsOptions.defaults()).start();
         broadcastProxy = FaultProxy.to(nats);
+        queueProxy = FaultProxy.to(nats);
         // C2 builds the driver EVENT_DRIVER names (unset: hybrid) from the environment's settings: point them here.
         System.setProperty(HybridDriverOptions.QUEUE, HybridDriverOptions.JETSTREAM_QUEUE);
         System.setProperty(HybridDriverOptions.NATS_URL, nats.endpoint());
@@ -44,6 +46,9 @@ class HybridJetStreamCompatibilityTest extends CompatibilityKit {
         if (broadcastProxy != null) {
             broadcastProxy.close();
         }
+        if (queueProxy != null) {
+            queueProxy.close();
+        }
         if (nats != null) {
             nats.close();
         }
@@ -51,13 +56,13 @@ class HybridJetStreamCompatibilityTest extends CompatibilityKit {
 
     @Override
     protected DriverFixture fixture() {
-        BrokerControl server = LocalBrokerControl.of(nats);
+        BrokerControl server = LocalBrokerControl.of(nats, queueProxy);
         HybridLegs legs = HybridLegs.of(server, new ProxyPartition(broadcastProxy));
         HybridDriverOptions options = HybridDriverOptions.of(broadcastProxy.endpoint("nats"))
                 .withRealTime(legs.realTimePattern())
                 .withReconnect(Duration.ofMillis(100), Duration.ofSeconds(1));
         // A crashed consumer's messages come back after ack-wait: shorter than the kit's progress timeout (15 s).
-        JetStreamOptions jetStream = JetStreamOptions.defaults().withUrl(nats.endpoint())
+        JetStreamOptions jetStream = JetStreamOptions.defaults().withUrl(queueProxy.endpoint("nats"))
                 .withAckWait(Duration.ofSeconds(5));
         return new DriverFixture() {
             @Override

@@ -453,10 +453,9 @@ public final class JetStreamQueue implements EventDriver {
                         throw new IllegalStateException(e);
                     }
                 }
-                // A batch of a few handlers' worth per round trip; submit() blocks while all handlers are busy, so
-                // at most one batch waits client-side (bounded prefetch) and its ack-wait is extended by the server
-                // only once handed out, which the batch size keeps short.
-                List<Message> batch = sub.fetch(Math.min(options.maxAckPending(), spec.maxConcurrency() * 8),
+                // Twice the handlers' worth per round trip: submit() blocks while all handlers are busy, so at most
+                // one batch waits client-side (bounded prefetch), and members of a group share the backlog fairly.
+                List<Message> batch = sub.fetch(Math.min(options.maxAckPending(), spec.maxConcurrency() * 2),
                         FETCH_WAIT);
                 long epoch = state.epoch();
                 backoff = 100;
