@@ -7,6 +7,7 @@ import io.switchboard.Health;
 import io.switchboard.SwitchboardException;
 import io.switchboard.hybrid.internal.JetStreamQueue;
 import io.switchboard.hybrid.internal.NatsBroadcast;
+import io.switchboard.hybrid.internal.PendingQueueLeg;
 import io.switchboard.hybrid.internal.RealTimeRouting;
 import io.switchboard.hybrid.internal.RecentIdFilter;
 import io.switchboard.spi.ConsumerSpec;
@@ -39,7 +40,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p><b>Degraded modes.</b> Broadcast leg down: the publish succeeds (the event is in the queue leg), the miss is
  * counted ({@link #broadcastMisses()}) and logged. Queue leg down: the publish fails with the leg's reason
  * ({@code UNAVAILABLE}, {@code TIMEOUT}...) and nothing is broadcast, so a failed publish is never delivered. Both
- * down: fails. {@link #health()} reports each leg.
+ * down: fails. {@link #health()} reports each leg. With {@code event.hybrid.startup=degraded}, a queue leg that
+ * cannot be built at start-up (broker unreachable) is built in the background when the driver comes from
+ * {@link HybridDriverProvider} or Spring: publishes fail with {@code UNAVAILABLE} until then, and group subscriptions
+ * registered meanwhile are attached when it exists.
  *
  * <p>The driver owns its queue leg: closing it closes the leg.
  */
@@ -74,6 +78,10 @@ public final class HybridDriver implements EventDriver {
             throw SwitchboardException.configuration("The hybrid driver's queue leg must be at-least-once; driver '"
                     + queueLeg.name() + "' declares " + (leg == null ? "nothing" : leg.delivery()) + ". Use "
                     + HybridDriverOptions.QUEUE + "=redis (streams mode) or jetstream");
+        }
+        if (queueLeg instanceof PendingQueueLeg pendingLeg) {
+            // Publishes failed while the leg was being built; its health is judged afresh once it exists.
+            pendingLeg.onReady(() -> queueLegFailure.set(null));
         }
         this.routing = new RealTimeRouting(options.realTime());
         this.codec = EventCodec.load();
@@ -111,8 +119,11 @@ public final class HybridDriver implements EventDriver {
         return options;
     }
 
-    /** The queue leg this driver composes. */
+    /** The queue leg this driver composes (while a degraded start-up is still building it, a placeholder). */
     public EventDriver queueLeg() {
+        if (queueLeg instanceof PendingQueueLeg pendingLeg) {
+            return pendingLeg.current();
+        }
         return queueLeg;
     }
 

@@ -1,14 +1,20 @@
 package io.switchboard.hybrid;
 
 import io.switchboard.DriverSelection;
+import io.switchboard.Capabilities;
 import io.switchboard.SwitchboardException;
+import io.switchboard.SwitchboardException.Reason;
+import io.switchboard.hybrid.internal.PendingQueueLeg;
+import io.switchboard.redis.RedisDriverOptions;
 import io.switchboard.spi.DriverSettings;
 import io.switchboard.spi.EventDriver;
 import io.switchboard.spi.EventDriverProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -34,11 +40,82 @@ public final class HybridDriverProvider implements EventDriverProvider {
         if (queue.equals(HybridDriverOptions.JETSTREAM_QUEUE)) {
             return HybridDriver.withJetStream(options, jetStreamOptions(settings));
         }
-        return new HybridDriver(options, queueLeg(queue, settings, HybridDriverProvider.class.getClassLoader()));
+        return new HybridDriver(options, startQueueLeg(options, queue, settings,
+                HybridDriverProvider.class.getClassLoader()));
     }
 
-    /** The queue leg {@code queue} built by its registered provider; Redis is forced to (and checked for) streams. */
+    /**
+     * The queue leg {@code queue} for a hybrid started with {@code options}: built now; if its broker is unreachable
+     * ({@code UNAVAILABLE} or {@code TIMEOUT}), {@code startup=fail-fast} fails with {@code UNAVAILABLE} naming the
+     * {@code degraded} option, and {@code startup=degraded} returns a leg that is built in the background (Redis
+     * only: its capabilities are derived from its options without connecting, see {@link #declaredCapabilities}).
+     */
+    public static EventDriver startQueueLeg(HybridDriverOptions options, String queue, DriverSettings settings,
+            ClassLoader classLoader) {
+        Supplier<EventDriver> build = legBuilder(queue, settings, classLoader);
+        try {
+            return build.get();
+        } catch (SwitchboardException e) {
+            if (e.reason() != Reason.UNAVAILABLE && e.reason() != Reason.TIMEOUT) {
+                throw e;
+            }
+            if (options.startup() == HybridDriverOptions.Startup.FAIL_FAST) {
+                throw SwitchboardException.of(Reason.UNAVAILABLE, e.getMessage() + ". The hybrid driver needs its "
+                        + "queue leg (" + queue + ") at start-up with " + HybridDriverOptions.STARTUP + "=fail-fast "
+                        + "(the default); start the broker, or set " + HybridDriverOptions.STARTUP + "=degraded to "
+                        + "start without it and connect in the background", e);
+            }
+            Capabilities declared = declaredCapabilities(queue, settings);
+            if (declared == null) {
+                throw SwitchboardException.of(Reason.UNAVAILABLE, e.getMessage() + ". " + HybridDriverOptions.STARTUP
+                        + "=degraded cannot start without the queue leg '" + queue + "': its capabilities are only "
+                        + "known once it is connected (degraded start-up covers redis and jetstream)", e);
+            }
+            return new PendingQueueLeg(queue, build, declared, options.reconnectWait(), options.maxReconnectWait(),
+                    e);
+        }
+    }
+
+    /**
+     * What the queue leg {@code queue} declares, known without connecting, or null if it cannot be known. Redis
+     * Streams: the Redis driver's streams capabilities for these options, with durability {@code CONSUMER_RESTART},
+     * because whether Redis writes every event to disk before answering ({@code BROKER_RESTART}) can only be read
+     * from the server; declaring the weaker promise keeps the declaration true whatever the server's settings.
+     */
+    public static Capabilities declaredCapabilities(String queue, DriverSettings settings) {
+        if (!queue.equals(DriverSelection.REDIS)) {
+            return null;
+        }
+        RedisDriverOptions redis = RedisDriverOptions.fromSettings(settings);
+        return Capabilities.builder()
+                .delivery(Capabilities.Delivery.AT_LEAST_ONCE)
+                .ordering(Capabilities.Ordering.PER_KEY_SINGLE_CONSUMER)
+                .orderingAcrossRetry(false)
+                .durability(Capabilities.Durability.CONSUMER_RESTART)
+                .competingConsumers(true)
+                .fanOutGroups(true)
+                .lateGroupStart(Capabilities.LateGroupStart.LATEST)
+                .deadLettering(Capabilities.DeadLettering.LIBRARY)
+                .batch(Capabilities.BatchMode.NONE, 1)
+                .maxPayloadBytes(redis.maxPayloadBytes())
+                .attemptCounter(true)
+                .destinations(Capabilities.DestinationPolicy.AUTO_CREATE)
+                .maxDeliveryLatency(redis.blockTimeout().plusMillis(500))
+                .maxRedeliveryLatency(Duration.ofMillis(500))
+                .build();
+    }
+
+    /**
+     * The queue leg {@code queue} built now by its registered provider; Redis is forced to (and checked for)
+     * streams. A broker that is unreachable fails here (fail-fast); see {@link #startQueueLeg} for the start-up
+     * policy.
+     */
     public static EventDriver queueLeg(String queue, DriverSettings settings, ClassLoader classLoader) {
+        return legBuilder(queue, settings, classLoader).get();
+    }
+
+    /** Checks the settings now (configuration errors are never deferred) and returns how to build the leg. */
+    private static Supplier<EventDriver> legBuilder(String queue, DriverSettings settings, ClassLoader classLoader) {
         if (queue.equals(DriverSelection.HYBRID)) {
             throw SwitchboardException.configuration(HybridDriverOptions.QUEUE + " cannot be 'hybrid'; use redis "
                     + "(default) or jetstream");
@@ -63,7 +140,8 @@ public final class HybridDriverProvider implements EventDriverProvider {
             legSettings = DriverSettings.of(name -> name.equals(REDIS_MODE) ? "streams"
                     : settings.get(name).orElse(null));
         }
-        return provider.create(legSettings);
+        DriverSettings finalSettings = legSettings;
+        return () -> provider.create(finalSettings);
     }
 
     /** The broadcast leg and routing settings. */

@@ -38,8 +38,8 @@ public class HybridAutoConfiguration {
         if (queue.equals(HybridDriverOptions.JETSTREAM_QUEUE)) {
             return HybridDriver.withJetStream(options, properties.toJetStreamOptions());
         }
-        EventDriver leg = HybridDriverProvider.queueLeg(queue, DriverSettings.of(environment::getProperty),
-                resourceLoader.getClassLoader());
+        EventDriver leg = HybridDriverProvider.startQueueLeg(options, queue,
+                DriverSettings.of(environment::getProperty), resourceLoader.getClassLoader());
         return new HybridDriver(options, leg);
     }
 }

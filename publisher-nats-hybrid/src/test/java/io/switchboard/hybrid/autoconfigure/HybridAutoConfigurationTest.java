@@ -61,6 +61,37 @@ class HybridAutoConfigurationTest {
     }
 
     @Test
+    void redisDownAtStartFollowsTheStartupProperty() {
+        RedisServer redis = new RedisServer(RedisOptions.defaults()); // its port is reserved; not running
+        try {
+            ApplicationContextRunner redisLeg = runner.withPropertyValues("event.hybrid.nats.url=" + nats.endpoint(),
+                    "event.redis.url=redis://127.0.0.1:" + redis.port());
+            redisLeg.withPropertyValues("event.hybrid.startup=degraded").run(context -> {
+                assertThat(context).hasNotFailed();
+                assertThat(context.getBean(HybridDriver.class).health()).anySatisfy(h -> {
+                    assertThat(h.component()).startsWith("queue-leg (redis)");
+                    assertThat(h.isUp()).isFalse();
+                });
+            });
+            redisLeg.run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(rootCause(context.getStartupFailure()).getMessage())
+                        .contains("redis://127.0.0.1:" + redis.port()).contains("event.hybrid.startup=degraded");
+            });
+        } finally {
+            redis.close();
+        }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable cause = t;
+        while (cause.getCause() != null && !(cause instanceof io.switchboard.SwitchboardException)) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    @Test
     void eventDriverHybridSelectsIt() {
         jetStream().withPropertyValues("event.driver=hybrid")
                 .run(context -> assertThat(context).hasSingleBean(HybridDriver.class));
