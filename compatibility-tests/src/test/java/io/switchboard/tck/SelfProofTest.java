@@ -48,7 +48,8 @@ class SelfProofTest {
             Flaw.IGNORES_NACK, Set.of("I4", "R1", "R2", "D1", "D3"),
             Flaw.NEVER_DEAD_LETTERS, Set.of("D1", "D2", "D6", "P1", "V4"),
             Flaw.LEAKS_CONSUMERS_ON_CLOSE, Set.of("C7", "X6", "G3", "S1", "S3"),
-            Flaw.DROPS_ON_CLOSE, Set.of("X6", "K4", "S4")));
+            Flaw.DROPS_ON_CLOSE, Set.of("X6", "K4", "S4"),
+            Flaw.HEALTH_ALWAYS_UP, Set.of("C8")));
 
     /** The same for group H, run against the reference driver in hybrid mode. */
     static final Map<Flaw, Set<String>> EXPECTED_HYBRID_FAILURES = new EnumMap<>(Map.of(

@@ -108,6 +108,8 @@ public final class KitRun {
                 }
             } catch (InfrastructureMissing missing) {
                 return result(s, Status.INFRASTRUCTURE_MISSING, missing.getMessage(), figures, start);
+            } catch (NotVerified notVerified) {
+                return result(s, Status.NOT_VERIFIED, notVerified.getMessage(), figures, start);
             } catch (Throwable failure) {
                 String replay = "seed " + settings.seed() + (repeats > 1 ? ", repeat " + repeat : "")
                         + "; replay with -D" + KitSettings.SEED + "=" + settings.seed() + " -D" + KitSettings.PROFILE

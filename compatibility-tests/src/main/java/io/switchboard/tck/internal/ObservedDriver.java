@@ -1,6 +1,7 @@
 package io.switchboard.tck.internal;
 
 import io.switchboard.Capabilities;
+import io.switchboard.Health;
 import io.switchboard.spi.ConsumerSpec;
 import io.switchboard.spi.DriverSubscription;
 import io.switchboard.spi.EventDriver;
@@ -74,6 +75,11 @@ public final class ObservedDriver implements EventDriver {
     @Override
     public <T> Optional<T> unwrap(Class<T> type) {
         return driver.unwrap(type);
+    }
+
+    @Override
+    public List<Health> health() {
+        return driver.health();
     }
 
     @Override

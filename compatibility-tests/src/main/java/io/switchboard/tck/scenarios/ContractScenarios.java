@@ -4,6 +4,7 @@ import io.switchboard.Capabilities;
 import io.switchboard.DriverSelection;
 import io.switchboard.Event;
 import io.switchboard.EventPattern;
+import io.switchboard.Health;
 import io.switchboard.Subscription;
 import io.switchboard.Switchboard;
 import io.switchboard.SwitchboardException;
@@ -17,11 +18,13 @@ import io.switchboard.spi.DriverSubscription;
 import io.switchboard.spi.EventDriver;
 import io.switchboard.spi.EventDriverProvider;
 import io.switchboard.spi.OutboundMessage;
+import io.switchboard.tck.BrokerControl;
 import io.switchboard.tck.internal.Checker;
 import io.switchboard.tck.internal.InfrastructureMissing;
 import io.switchboard.tck.internal.Ledger;
 import io.switchboard.tck.internal.Ledger.Handling;
 import io.switchboard.tck.internal.Ledger.Outcome;
+import io.switchboard.tck.internal.NotVerified;
 import io.switchboard.tck.internal.Scenario;
 import io.switchboard.tck.internal.ScenarioContext;
 import io.switchboard.tck.internal.TckItem;
@@ -37,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Group C of the catalogue: the declaration, selection, configuration, lifecycle and escape hatches. */
@@ -69,10 +73,8 @@ public final class ContractScenarios {
                         + "definite failure is never delivered", ContractScenarios::interruptedAndDeadline),
                 Scenario.must("C7", "a subscription closed and reopened in the same group works, within bounds",
                         ContractScenarios::closeAndReopen),
-                Scenario.notVerified("C8", Scenario.Level.SHOULD, "health is UP when connected, DOWN while the "
-                        + "broker is unreachable or a consumer is stuck", "Switchboard has no health API yet: "
-                        + "neither the contract nor the driver SPI exposes a health state the kit could read "
-                        + "(UP/DOWN, connection or stuck-consumer status)"),
+                Scenario.should("C8", "health is UP when connected, DOWN while the broker is unreachable, UP "
+                        + "again afterwards", ContractScenarios::healthFollowsTheBroker),
                 Scenario.must("C9", "metrics equal the ledger exactly, with planned failures and a dead letter",
                         ContractScenarios::metricsEqualLedger),
                 Scenario.must("C10", "unwrap of an unknown type is empty, never null",
@@ -557,6 +559,65 @@ public final class ContractScenarios {
 
     private static long countOf(Ledger ledger, String type, Outcome outcome) {
         return ledger.publishes(Checker.ofType(type)).stream().filter(p -> p.outcome() == outcome).count();
+    }
+
+    /**
+     * C8: with a subscription open, every component the driver reports is UP; while the broker is stopped (or cut
+     * off) at least one is DOWN; after it is back, all are UP again. The kit publishes nothing meanwhile: health must
+     * follow the connection, not the last publish. TCK.md's second half (DOWN while a consumer is stuck) has no
+     * threshold in the contract to test against and is not checked.
+     */
+    static void healthFollowsTheBroker(ScenarioContext ctx) throws InterruptedException {
+        BrokerControl control = ctx.brokerControl().orElseThrow(
+                () -> new InfrastructureMissing("needs broker control with RESTART or PARTITION"));
+        boolean restart = control.supported().contains(BrokerControl.Fault.RESTART);
+        if (!restart && !control.supported().contains(BrokerControl.Fault.PARTITION)) {
+            throw new InfrastructureMissing("needs broker control with RESTART or PARTITION; the fixture supports "
+                    + control.supported());
+        }
+        Switchboard board = ctx.switchboard();
+        String type = ctx.type("health.checked");
+        String group = ctx.group("watch");
+        board.subscribe(group, type, TckItem.class, ctx.ledger().handler(group, "c1"));
+        if (board.health().isEmpty()) {
+            throw new NotVerified("the driver reports no health (EventDriver.health() is empty)");
+        }
+        Duration within = ctx.timing().scale(Duration.ofSeconds(10));
+        awaitHealth(board, "every component UP once connected", ContractScenarios::allUp, within);
+        if (restart) {
+            control.stop();
+        } else {
+            control.cut();
+        }
+        try {
+            awaitHealth(board, "a component DOWN while the broker is " + (restart ? "stopped" : "cut off"),
+                    health -> !allUp(health), within);
+        } finally {
+            if (restart) {
+                control.start();
+            } else {
+                control.restore();
+            }
+        }
+        awaitHealth(board, "every component UP again after the broker is back", ContractScenarios::allUp, within);
+    }
+
+    private static boolean allUp(List<Health> health) {
+        return !health.isEmpty() && health.stream().allMatch(Health::isUp);
+    }
+
+    private static void awaitHealth(Switchboard board, String what, Predicate<List<Health>> condition,
+            Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<Health> health = board.health();
+        while (!condition.test(health)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("health: expected " + what + " within " + within.toMillis() + " ms, "
+                        + "still " + health);
+            }
+            Thread.sleep(20);
+            health = board.health();
+        }
     }
 
     /**

@@ -26,6 +26,8 @@ public enum Flaw {
      * {@code close} discards what has not been forwarded yet.
      */
     DROPS_ON_CLOSE,
+    /** Health reports UP whatever the broker's state. */
+    HEALTH_ALWAYS_UP,
     /** Hybrid: a real-time publish fails with {@code UNAVAILABLE} while the broadcast leg is down. */
     PUBLISH_NEEDS_BROADCAST_LEG,
     /** Hybrid: broadcast subscriptions open when the broadcast leg went down receive nothing afterwards. */

@@ -1,6 +1,7 @@
 package io.switchboard.tck.reference;
 
 import io.switchboard.Capabilities;
+import io.switchboard.Health;
 import io.switchboard.SwitchboardException;
 import io.switchboard.spi.ConsumerSpec;
 import io.switchboard.spi.DriverSubscription;
@@ -168,6 +169,13 @@ public final class ReferenceDriver implements EventDriver {
         }
         members.clear();
         handlers.shutdownNow();
+    }
+
+    /** The broker's reachability, or always UP with {@link Flaw#HEALTH_ALWAYS_UP}. */
+    @Override
+    public List<Health> health() {
+        boolean up = broker.flaws.contains(Flaw.HEALTH_ALWAYS_UP) || broker.isUp();
+        return List.of(up ? Health.up("reference-broker", "") : Health.down("reference-broker", "unreachable"));
     }
 
     void execute(Runnable task) {
