@@ -132,6 +132,86 @@ class RedisDriverTest {
     }
 
     @Test
+    void aLostRegistryIsRebuiltByLaterPublishesAndPatternsStillFindNewStreams() {
+        try (Switchboard subscriber = Switchboard.builder(new RedisDriver(options())).build();
+                Switchboard otherProcess = Switchboard.builder(new RedisDriver(options())).build()) {
+            Set<String> types = ConcurrentHashMap.newKeySet();
+            subscriber.subscribe("relost", "relost.*", Map.class, e -> types.add(e.type().value()));
+            otherProcess.publish("relost.first", Map.of()).join();
+            await(() -> types.contains("relost.first"));
+
+            rawConnection.sync().del("events:streams"); // as after FLUSHALL or a restart without persistence
+            otherProcess.publish("relost.second", Map.of()).join(); // first publish of this driver there: registers
+            await(() -> types.contains("relost.second"));
+            pause(RedisDriver.REGISTRATION_REFRESH.toMillis() + 200);
+            otherProcess.publish("relost.first", Map.of()).join(); // registered long enough ago: registers again
+            assertThat(rawConnection.sync().smembers("events:streams"))
+                    .contains("events:relost.first", "events:relost.second");
+            // Repeated publishes to a registered stream are plain XADDs with the same fields.
+            for (int i = 0; i < 20; i++) {
+                otherProcess.publish("relost.second", Map.of("i", i)).join();
+            }
+            assertThat(rawConnection.sync().xrange("events:relost.second", io.lettuce.core.Range.unbounded()))
+                    .hasSize(21).allSatisfy(m -> assertThat(m.getBody()).containsOnlyKeys("id", "type", "payload")
+                            .containsEntry("type", "relost.second"));
+        }
+    }
+
+    @Test
+    void aFrozenRedisEndsEverySendTypedAndBoundsWhatLettuceQueues() throws Exception {
+        try (FaultProxy proxy = FaultProxy.to(redis)) {
+            RedisDriver driver = new RedisDriver(RedisDriverOptions.forUrl(proxy.endpoint("redis"))
+                    .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(200)));
+            try {
+                driver.send(message(0)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                proxy.stall();
+                int sends = RedisDriver.MAX_QUEUED_COMMANDS + 2 * RedisDriver.MAX_SENDS_IN_FLIGHT;
+                List<java.util.concurrent.CompletableFuture<Void>> results = new java.util.ArrayList<>();
+                for (int i = 1; i <= sends; i++) {
+                    results.add(driver.send(message(i)));
+                }
+                Map<String, Integer> reasons = new ConcurrentHashMap<>();
+                for (java.util.concurrent.CompletableFuture<Void> r : results) {
+                    try {
+                        r.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                        reasons.merge("acknowledged", 1, Integer::sum);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertThat(e.getCause()).isInstanceOf(SwitchboardException.class);
+                        reasons.merge(((SwitchboardException) e.getCause()).reason().name(), 1, Integer::sum);
+                    }
+                }
+                assertThat(reasons.keySet()).containsOnly("TIMEOUT", "UNAVAILABLE");
+                // Timed-out sends stay queued in lettuce; beyond the bound the rest is refused, not queued.
+                assertThat(reasons.get("TIMEOUT")).isLessThanOrEqualTo(RedisDriver.MAX_QUEUED_COMMANDS);
+                assertThat(reasons.get("UNAVAILABLE")).isGreaterThanOrEqualTo(sends
+                        - RedisDriver.MAX_QUEUED_COMMANDS);
+                proxy.resume();
+                // Once Redis answers the queued commands, sends succeed again.
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (true) {
+                    try {
+                        driver.send(message(-1)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                        break;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        pause(100);
+                    }
+                }
+            } finally {
+                proxy.resume();
+                driver.close(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private static io.switchboard.spi.OutboundMessage message(int n) {
+        return new io.switchboard.spi.OutboundMessage("id-" + n, "frozen.redis.bounded", null,
+                ("{\"n\":" + n + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+    }
+
+    @Test
     void maxlenTrimmingBoundsTheStreamAndTheDefaultKeepsEverything() {
         try (Switchboard trimmed = Switchboard.builder(new RedisDriver(options()
                 .withTrim(RedisDriverOptions.Trim.MAXLEN, 10, null))).build();
