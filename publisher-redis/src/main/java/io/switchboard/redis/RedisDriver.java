@@ -51,9 +51,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The Redis driver ({@code EVENT_DRIVER=redis}), with lettuce. Two modes, chosen by {@link RedisDriverOptions#mode()}:
  *
  * <p><b>Streams</b> (default, at-least-once). Each event type has a stream, {@code <prefix><type>}
- * ({@code events:billing.invoice.issued}). A publish runs one script that XADDs the entry (fields {@code id},
- * {@code type}, {@code key} when the event has an aggregate id, and {@code payload}, the encoded envelope; trimmed as
- * configured) and adds the stream's name to the registry set {@code <prefix>streams}; it completes at Redis' reply,
+ * ({@code events:billing.invoice.issued}). A publish XADDs the entry (fields {@code id}, {@code type}, {@code key}
+ * when the event has an aggregate id, and {@code payload}, the encoded envelope; trimmed as configured); the first
+ * one of this driver to a stream, and again one a second, runs it in a script that also adds the stream's name to
+ * the registry set {@code <prefix>streams} (so a lost registry is rebuilt); it completes at Redis' reply,
  * which with {@code appendfsync always} is after the write reached the disk. A subscription group is a Redis
  * consumer group of the same name on every stream its pattern matches, pattern subscriptions joining streams that
  * appear in the registry later. See {@link StreamConsumer} for acknowledgement, retries, XAUTOCLAIM and dead
