@@ -115,6 +115,10 @@ public final class RedisDriver implements EventDriver {
     private final Semaphore window = new Semaphore(MAX_SENDS_IN_FLIGHT);
     /** Streams this driver has written to, for {@link #flush(Duration)}. */
     private final Set<String> written = ConcurrentHashMap.newKeySet();
+    /** Window slots of sends that timed out and may still be queued in lettuce (see {@link #park()}). */
+    private final java.util.concurrent.atomic.AtomicInteger parked = new java.util.concurrent.atomic.AtomicInteger();
+    /** A PING is out to find out when Redis answers again. */
+    private final AtomicBoolean probing = new AtomicBoolean();
     /** Streams this driver registered (script reply received), with the {@link System#nanoTime()} of the send. */
     private final Map<String, Long> registered = new ConcurrentHashMap<>();
     /** The trimming arguments of every XADD ({@code MAXLEN ~ n}), empty with none or MINID (computed per send). */
@@ -297,10 +301,7 @@ public final class RedisDriver implements EventDriver {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         sending.add(done);
-        done.whenComplete((ok, error) -> {
-            sending.remove(done);
-            window.release();
-        });
+        done.whenComplete((ok, error) -> sending.remove(done));
         if (options.mode() == Mode.STREAMS) {
             written.add(destination);
         } else {
@@ -312,6 +313,7 @@ public final class RedisDriver implements EventDriver {
             }
         }
         if (closed.get() || flushing) { // a flush or close started meanwhile and may not have seen this send
+            window.release();
             done.completeExceptionally(SwitchboardException.closed("The Redis driver (flushed for closing)"));
             return done;
         }
@@ -337,17 +339,69 @@ public final class RedisDriver implements EventDriver {
             }
             reply.whenComplete((ok, error) -> {
                 if (error == null) {
+                    window.release();
+                    if (parked.get() > 0) {
+                        releaseParked(); // Redis answers again: what timed out before is answered or dropped too
+                    }
                     done.complete(null);
                 } else {
+                    if (RedisFailures.reasonOf(error) == Reason.TIMEOUT) {
+                        park();
+                    } else {
+                        window.release();
+                    }
                     done.completeExceptionally(RedisFailures.forSend(error, message.eventId(), message.type(),
                             destination, options.endpoint()));
                 }
             });
         } catch (RuntimeException e) {
+            window.release();
             done.completeExceptionally(RedisFailures.forSend(e, message.eventId(), message.type(), destination,
                     options.endpoint()));
         }
         return done;
+    }
+
+    /**
+     * A send timed out, but lettuce keeps its command (and payload) until Redis answers it or the connection drops:
+     * its slot stays taken until then, so a frozen Redis holds at most {@link #MAX_SENDS_IN_FLIGHT} sends and the
+     * publisher waits for room (then {@code TIMEOUT}, nothing sent) instead of queueing more. Replies come in order
+     * on the connection, so a later reply (a send's, or a PING sent here) means the earlier commands are done.
+     */
+    private void park() {
+        parked.incrementAndGet();
+        probe();
+    }
+
+    private void probe() {
+        if (closed.get() || parked.get() == 0 || !probing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            connection.async().ping().toCompletableFuture()
+                    .orTimeout(options.commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS)
+                    .whenComplete((pong, error) -> {
+                        probing.set(false);
+                        if (error == null) {
+                            releaseParked();
+                        } else if (RedisFailures.reasonOf(error) == Reason.TIMEOUT) {
+                            probe(); // still no answer: ask again
+                        } else { // refused (disconnected, queue full): ask again later
+                            CompletableFuture.delayedExecutor(options.commandTimeout().toMillis(),
+                                    TimeUnit.MILLISECONDS).execute(this::probe);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            probing.set(false);
+            releaseParked(); // the connection refuses commands: nothing of ours is waiting in it
+        }
+    }
+
+    private void releaseParked() {
+        int n = parked.getAndSet(0);
+        if (n > 0) {
+            window.release(n);
+        }
     }
 
     /**
