@@ -13,6 +13,9 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.Delay;
 import io.switchboard.Capabilities;
 import io.switchboard.DeadLetter;
@@ -48,9 +51,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The Redis driver ({@code EVENT_DRIVER=redis}), with lettuce. Two modes, chosen by {@link RedisDriverOptions#mode()}:
  *
  * <p><b>Streams</b> (default, at-least-once). Each event type has a stream, {@code <prefix><type>}
- * ({@code events:billing.invoice.issued}). A publish runs one script that XADDs the entry (fields {@code id},
- * {@code type}, {@code key} when the event has an aggregate id, and {@code payload}, the encoded envelope; trimmed as
- * configured) and adds the stream's name to the registry set {@code <prefix>streams}; it completes at Redis' reply,
+ * ({@code events:billing.invoice.issued}). A publish XADDs the entry (fields {@code id}, {@code type}, {@code key}
+ * when the event has an aggregate id, and {@code payload}, the encoded envelope; trimmed as configured); the first
+ * one of this driver to a stream, and again one a second, runs it in a script that also adds the stream's name to
+ * the registry set {@code <prefix>streams} (so a lost registry is rebuilt); it completes at Redis' reply,
  * which with {@code appendfsync always} is after the write reached the disk. A subscription group is a Redis
  * consumer group of the same name on every stream its pattern matches, pattern subscriptions joining streams that
  * appear in the registry later. See {@link StreamConsumer} for acknowledgement, retries, XAUTOCLAIM and dead
@@ -76,6 +80,25 @@ public final class RedisDriver implements EventDriver {
     /** The most sends waiting for a reply at once. */
     public static final int MAX_SENDS_IN_FLIGHT = 512;
 
+    /**
+     * The most commands of the driver's own client waiting in one connection (lettuce's {@code requestQueueSize}):
+     * sends that timed out stay queued in lettuce until Redis answers (or the connection drops), so without a bound a
+     * frozen Redis makes them pile up; beyond it a command fails at once with {@code UNAVAILABLE}, nothing sent. Room
+     * for the in-flight window plus as many timed-out sends and the consumers' acknowledgements.
+     */
+    public static final int MAX_QUEUED_COMMANDS = 4 * MAX_SENDS_IN_FLIGHT;
+
+    /** How long a stream counts as registered by this driver before a publish registers it again. */
+    static final Duration REGISTRATION_REFRESH = Duration.ofSeconds(1);
+
+    private static final byte[] AUTO_ID = bytes("*");
+    private static final byte[] APPROXIMATE = bytes("~");
+    private static final byte[] MINID = bytes("MINID");
+    private static final byte[] FIELD_ID = bytes(StreamConsumer.FIELD_ID);
+    private static final byte[] FIELD_TYPE = bytes(StreamConsumer.FIELD_TYPE);
+    private static final byte[] FIELD_KEY = bytes(StreamConsumer.FIELD_KEY);
+    private static final byte[] FIELD_PAYLOAD = bytes(StreamConsumer.FIELD_PAYLOAD);
+
     private final RedisDriverOptions options;
     private final RedisClient client;
     private final boolean ownsClient;
@@ -92,6 +115,16 @@ public final class RedisDriver implements EventDriver {
     private final Semaphore window = new Semaphore(MAX_SENDS_IN_FLIGHT);
     /** Streams this driver has written to, for {@link #flush(Duration)}. */
     private final Set<String> written = ConcurrentHashMap.newKeySet();
+    /** Window slots of sends that timed out and may still be queued in lettuce (see {@link #park()}). */
+    private final java.util.concurrent.atomic.AtomicInteger parked = new java.util.concurrent.atomic.AtomicInteger();
+    /** A PING is out to find out when Redis answers again. */
+    private final AtomicBoolean probing = new AtomicBoolean();
+    /** Streams this driver registered (script reply received), with the {@link System#nanoTime()} of the send. */
+    private final Map<String, Long> registered = new ConcurrentHashMap<>();
+    /** The trimming arguments of every XADD ({@code MAXLEN ~ n}), empty with none or MINID (computed per send). */
+    private final byte[][] trimArguments;
+    /** Lettuce times out every command (our own client, {@link TimeoutOptions#enabled()}): no timer of ours. */
+    private final boolean timeoutsByLettuce;
 
     /** A driver with its own lettuce client, configured from {@code options}. */
     public RedisDriver(RedisDriverOptions options) {
@@ -108,6 +141,10 @@ public final class RedisDriver implements EventDriver {
         this.keys = new RedisKeys(options.prefix());
         this.ownsClient = client == null;
         this.client = client != null ? client : ownClient(options);
+        this.timeoutsByLettuce = ownsClient;
+        this.trimArguments = options.trim() == RedisDriverOptions.Trim.MAXLEN
+                ? new byte[][] {bytes("MAXLEN"), APPROXIMATE, bytes(Long.toString(options.trimMaxLength()))}
+                : options.trim() == RedisDriverOptions.Trim.MINID ? new byte[3][] : new byte[0][];
         try {
             this.connection = this.client.connect(CODEC, uri);
         } catch (RuntimeException e) {
@@ -133,6 +170,8 @@ public final class RedisDriver implements EventDriver {
                 // While reconnecting, commands wait (at most the command timeout) instead of failing at once, so a
                 // short outage delays publishes rather than failing them; a publish that times out is TIMEOUT.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                // Timed-out commands stay queued until Redis answers: bound them (see MAX_QUEUED_COMMANDS).
+                .requestQueueSize(MAX_QUEUED_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(options.connectTimeout()).keepAlive(true)
                         .build())
                 .timeoutOptions(TimeoutOptions.enabled())
@@ -262,10 +301,7 @@ public final class RedisDriver implements EventDriver {
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         sending.add(done);
-        done.whenComplete((ok, error) -> {
-            sending.remove(done);
-            window.release();
-        });
+        done.whenComplete((ok, error) -> sending.remove(done));
         if (options.mode() == Mode.STREAMS) {
             written.add(destination);
         } else {
@@ -277,57 +313,131 @@ public final class RedisDriver implements EventDriver {
             }
         }
         if (closed.get() || flushing) { // a flush or close started meanwhile and may not have seen this send
+            window.release();
             done.completeExceptionally(SwitchboardException.closed("The Redis driver (flushed for closing)"));
             return done;
         }
         try {
-            CompletableFuture<?> reply = options.mode() == Mode.STREAMS
-                    ? connection.async().eval(PUBLISH_SCRIPT, ScriptOutputType.VALUE,
-                            new String[] {destination, keys.registry()}, xaddArguments(message)).toCompletableFuture()
-                    : connection.async().publish(destination, message.payload()).toCompletableFuture();
-            reply.orTimeout(options.commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS)
-                    .whenComplete((ok, error) -> {
-                        if (error == null) {
-                            done.complete(null);
-                        } else {
-                            done.completeExceptionally(RedisFailures.forSend(error, message.eventId(),
-                                    message.type(), destination, options.endpoint()));
-                        }
-                    });
+            CompletableFuture<?> reply;
+            if (options.mode() == Mode.PUBSUB) {
+                reply = connection.async().publish(destination, message.payload()).toCompletableFuture();
+            } else if (needsRegistration(destination)) {
+                long sentAt = System.nanoTime();
+                reply = connection.async().eval(PUBLISH_SCRIPT, ScriptOutputType.VALUE,
+                        new String[] {destination, keys.registry()}, xaddArguments(message)).toCompletableFuture();
+                reply.thenRun(() -> registered.merge(destination, sentAt, Math::max));
+            } else {
+                CommandArgs<String, byte[]> args = new CommandArgs<>(CODEC).addKey(destination);
+                for (byte[] arg : xaddArguments(message)) {
+                    args.add(arg);
+                }
+                reply = connection.async().dispatch(CommandType.XADD, new ValueOutput<>(CODEC), args)
+                        .toCompletableFuture();
+            }
+            if (!timeoutsByLettuce) { // a client of the caller's may have no command timeout: a timer of our own
+                reply = reply.orTimeout(options.commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+            }
+            reply.whenComplete((ok, error) -> {
+                if (error == null) {
+                    window.release();
+                    if (parked.get() > 0) {
+                        releaseParked(); // Redis answers again: what timed out before is answered or dropped too
+                    }
+                    done.complete(null);
+                } else {
+                    if (RedisFailures.reasonOf(error) == Reason.TIMEOUT) {
+                        park();
+                    } else {
+                        window.release();
+                    }
+                    done.completeExceptionally(RedisFailures.forSend(error, message.eventId(), message.type(),
+                            destination, options.endpoint()));
+                }
+            });
         } catch (RuntimeException e) {
+            window.release();
             done.completeExceptionally(RedisFailures.forSend(e, message.eventId(), message.type(), destination,
                     options.endpoint()));
         }
         return done;
     }
 
+    /**
+     * A send timed out, but lettuce keeps its command (and payload) until Redis answers it or the connection drops:
+     * its slot stays taken until then, so a frozen Redis holds at most {@link #MAX_SENDS_IN_FLIGHT} sends and the
+     * publisher waits for room (then {@code TIMEOUT}, nothing sent) instead of queueing more. Replies come in order
+     * on the connection, so a later reply (a send's, or a PING sent here) means the earlier commands are done.
+     */
+    private void park() {
+        parked.incrementAndGet();
+        probe();
+    }
+
+    private void probe() {
+        if (closed.get() || parked.get() == 0 || !probing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            connection.async().ping().toCompletableFuture()
+                    .orTimeout(options.commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS)
+                    .whenComplete((pong, error) -> {
+                        probing.set(false);
+                        if (error == null) {
+                            releaseParked();
+                        } else if (RedisFailures.reasonOf(error) == Reason.TIMEOUT) {
+                            probe(); // still no answer: ask again
+                        } else { // refused (disconnected, queue full): ask again later
+                            CompletableFuture.delayedExecutor(options.commandTimeout().toMillis(),
+                                    TimeUnit.MILLISECONDS).execute(this::probe);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            probing.set(false);
+            releaseParked(); // the connection refuses commands: nothing of ours is waiting in it
+        }
+    }
+
+    private void releaseParked() {
+        int n = parked.getAndSet(0);
+        if (n > 0) {
+            window.release(n);
+        }
+    }
+
+    /**
+     * Whether a publish to {@code stream} must (re-)register it with the script: the first one of this driver, and
+     * again once the last registration is older than {@link #REGISTRATION_REFRESH}, so a registry set lost since
+     * (FLUSHALL, a Redis restarted without persistence) is rebuilt within that time while the stream is written.
+     */
+    private boolean needsRegistration(String stream) {
+        Long at = registered.get(stream);
+        return at == null || System.nanoTime() - at > REGISTRATION_REFRESH.toNanos();
+    }
+
     private byte[][] xaddArguments(OutboundMessage message) {
-        List<byte[]> args = new ArrayList<>(14);
-        switch (options.trim()) {
-            case NONE -> { }
-            case MAXLEN -> {
-                args.add(bytes("MAXLEN"));
-                args.add(bytes("~"));
-                args.add(bytes(Long.toString(options.trimMaxLength())));
-            }
-            case MINID -> {
-                args.add(bytes("MINID"));
-                args.add(bytes("~"));
-                args.add(bytes(Long.toString(System.currentTimeMillis() - options.trimMaxAge().toMillis())));
+        byte[][] args = new byte[trimArguments.length + (message.key() != null ? 9 : 7)][];
+        int i = 0;
+        if (options.trim() == RedisDriverOptions.Trim.MINID) {
+            args[i++] = MINID;
+            args[i++] = APPROXIMATE;
+            args[i++] = bytes(Long.toString(System.currentTimeMillis() - options.trimMaxAge().toMillis()));
+        } else {
+            for (byte[] a : trimArguments) {
+                args[i++] = a;
             }
         }
-        args.add(bytes("*"));
-        args.add(bytes(StreamConsumer.FIELD_ID));
-        args.add(bytes(message.eventId()));
-        args.add(bytes(StreamConsumer.FIELD_TYPE));
-        args.add(bytes(message.type()));
+        args[i++] = AUTO_ID;
+        args[i++] = FIELD_ID;
+        args[i++] = bytes(message.eventId());
+        args[i++] = FIELD_TYPE;
+        args[i++] = bytes(message.type());
         if (message.key() != null) {
-            args.add(bytes(StreamConsumer.FIELD_KEY));
-            args.add(bytes(message.key()));
+            args[i++] = FIELD_KEY;
+            args[i++] = bytes(message.key());
         }
-        args.add(bytes(StreamConsumer.FIELD_PAYLOAD));
-        args.add(message.payload());
-        return args.toArray(byte[][]::new);
+        args[i++] = FIELD_PAYLOAD;
+        args[i] = message.payload();
+        return args;
     }
 
     @Override

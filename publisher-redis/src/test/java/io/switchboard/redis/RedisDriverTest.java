@@ -132,6 +132,77 @@ class RedisDriverTest {
     }
 
     @Test
+    void aLostRegistryIsRebuiltByLaterPublishesAndPatternsStillFindNewStreams() {
+        try (Switchboard subscriber = Switchboard.builder(new RedisDriver(options())).build();
+                Switchboard otherProcess = Switchboard.builder(new RedisDriver(options())).build()) {
+            Set<String> types = ConcurrentHashMap.newKeySet();
+            subscriber.subscribe("relost", "relost.*", Map.class, e -> types.add(e.type().value()));
+            otherProcess.publish("relost.first", Map.of()).join();
+            await(() -> types.contains("relost.first"));
+
+            rawConnection.sync().del("events:streams"); // as after FLUSHALL or a restart without persistence
+            otherProcess.publish("relost.second", Map.of()).join(); // first publish of this driver there: registers
+            await(() -> types.contains("relost.second"));
+            pause(RedisDriver.REGISTRATION_REFRESH.toMillis() + 200);
+            otherProcess.publish("relost.first", Map.of()).join(); // registered long enough ago: registers again
+            assertThat(rawConnection.sync().smembers("events:streams"))
+                    .contains("events:relost.first", "events:relost.second");
+            // Repeated publishes to a registered stream are plain XADDs with the same fields.
+            for (int i = 0; i < 20; i++) {
+                otherProcess.publish("relost.second", Map.of("i", i)).join();
+            }
+            assertThat(rawConnection.sync().xrange("events:relost.second", io.lettuce.core.Range.unbounded()))
+                    .hasSize(21).allSatisfy(m -> assertThat(m.getBody()).containsOnlyKeys("id", "type", "payload")
+                            .containsEntry("type", "relost.second"));
+        }
+    }
+
+    @Test
+    void aFrozenRedisEndsEverySendTypedAndTimedOutSendsKeepTheirSlotsUntilRedisAnswers() throws Exception {
+        try (FaultProxy proxy = FaultProxy.to(redis)) {
+            RedisDriver driver = new RedisDriver(RedisDriverOptions.forUrl(proxy.endpoint("redis"))
+                    .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(300)));
+            try {
+                driver.send(message(0)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                proxy.stall();
+                int sends = RedisDriver.MAX_SENDS_IN_FLIGHT + 3;
+                List<java.util.concurrent.CompletableFuture<Void>> results = new java.util.ArrayList<>();
+                for (int i = 1; i <= sends; i++) {
+                    results.add(driver.send(message(i)));
+                }
+                List<SwitchboardException> failures = new java.util.ArrayList<>();
+                for (java.util.concurrent.CompletableFuture<Void> r : results) {
+                    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                            java.util.concurrent.ExecutionException.class,
+                            () -> r.get(10, java.util.concurrent.TimeUnit.SECONDS));
+                    assertThat(e.getCause()).isInstanceOf(SwitchboardException.class);
+                    failures.add((SwitchboardException) e.getCause());
+                }
+                assertThat(failures).extracting(SwitchboardException::reason).containsOnly(Reason.TIMEOUT);
+                // The window's sends timed out but lettuce still holds them: the sends beyond it were not queued
+                // behind them, they waited for a slot and failed with nothing sent.
+                assertThat(failures.subList(RedisDriver.MAX_SENDS_IN_FLIGHT, sends))
+                        .allSatisfy(f -> assertThat(f.getMessage()).contains("nothing was sent"));
+                assertThat(failures.subList(0, RedisDriver.MAX_SENDS_IN_FLIGHT))
+                        .allSatisfy(f -> assertThat(f.getMessage()).contains("may or may not have been written"));
+                proxy.resume();
+                // Redis answers the held commands (and the driver's PING): the slots come back, sends succeed.
+                for (int i = 0; i < RedisDriver.MAX_SENDS_IN_FLIGHT + 10; i++) {
+                    driver.send(message(-i)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                proxy.resume();
+                driver.close(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private static io.switchboard.spi.OutboundMessage message(int n) {
+        return new io.switchboard.spi.OutboundMessage("id-" + n, "frozen.redis.bounded", null,
+                ("{\"n\":" + n + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+    }
+
+    @Test
     void maxlenTrimmingBoundsTheStreamAndTheDefaultKeepsEverything() {
         try (Switchboard trimmed = Switchboard.builder(new RedisDriver(options()
                 .withTrim(RedisDriverOptions.Trim.MAXLEN, 10, null))).build();

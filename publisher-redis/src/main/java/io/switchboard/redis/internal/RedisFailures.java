@@ -36,6 +36,9 @@ public final class RedisFailures {
             }
             return Reason.REJECTED; // OOM, NOPERM, WRONGTYPE...: the server refused the command
         }
+        if (isQueueFull(f)) {
+            return Reason.UNAVAILABLE;
+        }
         if (f instanceof RedisConnectionException || f instanceof IOException) {
             return Reason.UNAVAILABLE;
         }
@@ -58,12 +61,20 @@ public final class RedisFailures {
         String text = switch (reason) {
             case TIMEOUT -> "Redis at " + endpoint + " did not acknowledge within the command timeout; the event "
                     + "may or may not have been written (retry with the same event id is safe)";
-            case UNAVAILABLE -> "Redis at " + endpoint + " is unavailable: " + f.getMessage();
+            case UNAVAILABLE -> isQueueFull(f) ? "Redis at " + endpoint + " has not answered the commands already "
+                    + "waiting in the connection (" + f.getMessage() + "); nothing was sent"
+                    : "Redis at " + endpoint + " is unavailable: " + f.getMessage();
             case REJECTED -> "Redis at " + endpoint + " refused the write: " + f.getMessage();
             case INTERRUPTED -> "Interrupted while waiting for Redis at " + endpoint;
             default -> "The Redis driver failed: " + f;
         };
         return SwitchboardException.forEvent(reason, eventId, type, destination, text, f);
+    }
+
+    /** Lettuce refused the command because its bounded queue of unanswered commands is full; it was not sent. */
+    static boolean isQueueFull(Throwable f) {
+        String m = String.valueOf(f.getMessage());
+        return m.startsWith("Request queue size exceeded") || m.startsWith("Internal stack size exceeded");
     }
 
     public static Throwable unwrap(Throwable failure) {
