@@ -5,6 +5,7 @@ import io.switchboard.Capabilities;
 import io.switchboard.SwitchboardException;
 import io.switchboard.SwitchboardException.Reason;
 import io.switchboard.hybrid.internal.PendingQueueLeg;
+import io.switchboard.redis.RedisDriver;
 import io.switchboard.redis.RedisDriverOptions;
 import io.switchboard.spi.DriverSettings;
 import io.switchboard.spi.EventDriver;
@@ -86,23 +87,8 @@ public final class HybridDriverProvider implements EventDriverProvider {
         if (!queue.equals(DriverSelection.REDIS)) {
             return null;
         }
-        RedisDriverOptions redis = RedisDriverOptions.fromSettings(settings);
-        return Capabilities.builder()
-                .delivery(Capabilities.Delivery.AT_LEAST_ONCE)
-                .ordering(Capabilities.Ordering.PER_KEY_SINGLE_CONSUMER)
-                .orderingAcrossRetry(false)
-                .durability(Capabilities.Durability.CONSUMER_RESTART)
-                .competingConsumers(true)
-                .fanOutGroups(true)
-                .lateGroupStart(Capabilities.LateGroupStart.LATEST)
-                .deadLettering(Capabilities.DeadLettering.LIBRARY)
-                .batch(Capabilities.BatchMode.NONE, 1)
-                .maxPayloadBytes(redis.maxPayloadBytes())
-                .attemptCounter(true)
-                .destinations(Capabilities.DestinationPolicy.AUTO_CREATE)
-                .maxDeliveryLatency(redis.blockTimeout().plusMillis(500))
-                .maxRedeliveryLatency(Duration.ofMillis(500))
-                .build();
+        return RedisDriver.streamsCapabilities(RedisDriverOptions.fromSettings(settings),
+                Capabilities.Durability.CONSUMER_RESTART);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.Delay;
 import io.switchboard.Capabilities;
+import io.switchboard.Health;
 import io.switchboard.DeadLetter;
 import io.switchboard.DriverSelection;
 import io.switchboard.SwitchboardException;
@@ -154,7 +155,7 @@ public final class RedisDriver implements EventDriver {
             }
             throw connectFailure(e);
         }
-        this.capabilities = options.mode() == Mode.STREAMS ? streamsCapabilities(durability())
+        this.capabilities = options.mode() == Mode.STREAMS ? streamsCapabilities(options, durability())
                 : pubSubCapabilities();
     }
 
@@ -213,7 +214,11 @@ public final class RedisDriver implements EventDriver {
         return Capabilities.Durability.CONSUMER_RESTART;
     }
 
-    private Capabilities streamsCapabilities(Capabilities.Durability durability) {
+    /**
+     * What streams mode declares for {@code options} with the given durability, known without connecting (the
+     * hybrid driver declares it before its Redis leg is up). A connected driver's durability comes from the server.
+     */
+    public static Capabilities streamsCapabilities(RedisDriverOptions options, Capabilities.Durability durability) {
         return Capabilities.builder()
                 .delivery(Capabilities.Delivery.AT_LEAST_ONCE)
                 .ordering(Capabilities.Ordering.PER_KEY_SINGLE_CONSUMER)
@@ -254,6 +259,17 @@ public final class RedisDriver implements EventDriver {
     @Override
     public String name() {
         return DriverSelection.REDIS;
+    }
+
+    /** The publishing connection: UP while lettuce has it connected, DOWN while it is (re)connecting or closed. */
+    @Override
+    public List<Health> health() {
+        String component = "redis connection";
+        if (closed.get()) {
+            return List.of(Health.down(component, "closed"));
+        }
+        return List.of(connection.isOpen() ? Health.up(component, options.endpoint())
+                : Health.down(component, "not connected to " + options.endpoint() + ", reconnecting"));
     }
 
     /**
