@@ -817,6 +817,11 @@ public final class JetStreamQueue implements EventDriver {
             }
         }
         timer.shutdownNow();
+        long forgotten = redeliveriesOfAcknowledged.get();
+        if (forgotten > 0) {
+            LOG.log(System.Logger.Level.INFO, "JetStream redelivered {0} message(s) this process had acknowledged "
+                    + "(acknowledgements lost by the server); acknowledged again without handling", forgotten);
+        }
         closeQuietly();
     }
 
