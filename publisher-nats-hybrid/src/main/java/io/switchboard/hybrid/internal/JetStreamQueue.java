@@ -72,7 +72,7 @@ public final class JetStreamQueue implements EventDriver {
     private static final int HEADER_ROOM = 512;
     private static final Duration FETCH_WAIT = Duration.ofMillis(250);
     /** Pull requests expire after this; the client renews them (and sees the server's idle heartbeats meanwhile). */
-    private static final long PULL_EXPIRES_MILLIS = 5_000;
+    private static final long PULL_EXPIRES_MILLIS = 1_000;
     /** Messages requested per pull, per handler slot: enough to keep the handlers busy across a round trip. */
     private static final int PREFETCH_PER_HANDLER = 32;
     /** The acknowledged-sequence memory per durable consumer: at most this many, none older than that. */
@@ -446,9 +446,8 @@ public final class JetStreamQueue implements EventDriver {
     /**
      * Pulls for one group member with the requests pipelined: the client keeps up to {@code prefetch} messages
      * requested and renews the request when half are consumed, so the handlers are not idle for a round trip per
-     * batch. {@code submit} blocks while all handlers are busy. After a reconnection the consumer is re-created and
-     * what was buffered before is dropped (the server delivers it again; handling the stale copy too would only add a
-     * duplicate).
+     * batch. {@code submit} blocks while all handlers are busy. The pull (short-lived requests, 1 s) survives
+     * reconnections: jnats renews it, also when the server's idle heartbeats stop (a restarted server).
      */
     private void fetchLoop(ConsumerSpec spec, MessageHandler handler, String stream, String durable,
             AtomicReference<ConsumerContext> attached, HandlerPool pool, AtomicBoolean active) {
@@ -457,7 +456,6 @@ public final class JetStreamQueue implements EventDriver {
         AcknowledgedSequences acked = acknowledgedByDurable.computeIfAbsent(durable,
                 d -> new AcknowledgedSequences(ACKED_MEMORY_CAPACITY, ACKED_MEMORY_AGE, System::nanoTime));
         IterableConsumer consumer = null;
-        long consumerEpoch = -1;
         try {
             while (active.get() && !closed.get()) {
                 try {
@@ -471,23 +469,14 @@ public final class JetStreamQueue implements EventDriver {
                             throw new IllegalStateException(e);
                         }
                     }
-                    long epoch = state.epoch();
-                    if (consumer != null && consumerEpoch != epoch) {
-                        stopQuietly(consumer, false);
-                        consumer = null;
-                    }
                     if (consumer == null) {
                         consumer = context.iterate(ConsumeOptions.builder().batchSize(prefetch).thresholdPercent(50)
                                 .expiresIn(PULL_EXPIRES_MILLIS).build());
-                        consumerEpoch = epoch;
                     }
                     Message m = consumer.nextMessage(FETCH_WAIT);
                     backoff = 100;
                     if (m == null) {
                         continue;
-                    }
-                    if (state.epoch() != consumerEpoch) {
-                        continue; // received before the reconnection: the server delivers it again
                     }
                     if (!active.get() || !pool.submit(() -> handle(spec, handler, m, acked))) {
                         nakQuietly(m, Duration.ZERO); // not handed out: back to the consumer at once
