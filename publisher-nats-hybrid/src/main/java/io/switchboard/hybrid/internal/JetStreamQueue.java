@@ -1,14 +1,16 @@
 package io.switchboard.hybrid.internal;
 
+import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
+import io.nats.client.ConsumerContext;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamSubscription;
+import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
@@ -51,6 +53,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -68,6 +71,13 @@ public final class JetStreamQueue implements EventDriver {
     private static final System.Logger LOG = System.getLogger(JetStreamQueue.class.getName());
     private static final int HEADER_ROOM = 512;
     private static final Duration FETCH_WAIT = Duration.ofMillis(250);
+    /** Pull requests expire after this; the client renews them (and sees the server's idle heartbeats meanwhile). */
+    private static final long PULL_EXPIRES_MILLIS = 1_000;
+    /** Messages requested per pull, per handler slot: enough to keep the handlers busy across a round trip. */
+    private static final int PREFETCH_PER_HANDLER = 32;
+    /** The acknowledged-sequence memory per durable consumer: at most this many, none older than that. */
+    static final int ACKED_MEMORY_CAPACITY = 100_000;
+    static final Duration ACKED_MEMORY_AGE = Duration.ofMinutes(10);
     /** How long a send waits for a reconnection before failing with UNAVAILABLE. */
     private static final Duration RECONNECT_GRACE = Duration.ofSeconds(2);
 
@@ -82,9 +92,12 @@ public final class JetStreamQueue implements EventDriver {
     private final Set<String> knownStreams = ConcurrentHashMap.newKeySet();
     private final Set<DriverSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
-    /** The pull subscription of each open group member, to tell when they have handled everything (flush). */
-    private final Map<DriverSubscription, AtomicReference<JetStreamSubscription>> attachedMembers =
+    /** The consumer of each open group member, to tell when they have handled everything (flush). */
+    private final Map<DriverSubscription, AtomicReference<ConsumerContext>> attachedMembers =
             new ConcurrentHashMap<>();
+    /** Per durable consumer: what this process acknowledged, so that a server forgetting acks is not obeyed. */
+    private final Map<String, AcknowledgedSequences> acknowledgedByDurable = new ConcurrentHashMap<>();
+    private final AtomicLong redeliveriesOfAcknowledged = new AtomicLong();
     /** First failure time per stream message, so the next attempt gets it back (this process only). */
     private final Map<String, Instant> firstFailures = new ConcurrentHashMap<>();
     /** Releases per stream message: they are deliveries, not attempts (this process only). */
@@ -298,8 +311,8 @@ public final class JetStreamQueue implements EventDriver {
         }
         while (System.nanoTime() < deadline) {
             boolean drained = true;
-            for (AtomicReference<JetStreamSubscription> member : attachedMembers.values()) {
-                JetStreamSubscription sub = member.get();
+            for (AtomicReference<ConsumerContext> member : attachedMembers.values()) {
+                ConsumerContext sub = member.get();
                 if (sub == null) {
                     continue;
                 }
@@ -369,8 +382,8 @@ public final class JetStreamQueue implements EventDriver {
         }
     }
 
-    /** Creates (or finds) the stream and the group's durable consumer, and binds a pull subscription to it. */
-    private JetStreamSubscription attach(ConsumerSpec spec, String stream, String durable)
+    /** Creates (or finds) the stream and the group's durable consumer, and returns its context. */
+    private ConsumerContext attach(ConsumerSpec spec, String stream, String durable)
             throws IOException, JetStreamApiException {
         ensureStream(stream, streamSubjects(spec.pattern().value()));
         jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder()
@@ -382,12 +395,12 @@ public final class JetStreamQueue implements EventDriver {
                 .maxAckPending(options.maxAckPending())
                 .deliverPolicy(DeliverPolicy.New)
                 .build());
-        return js.subscribe(null, PullSubscribeOptions.bind(stream, durable));
+        return js.getConsumerContext(stream, durable);
     }
 
     private DriverSubscription group(ConsumerSpec spec, MessageHandler handler, String stream) {
         String durable = durableName(spec.group(), spec.pattern().value());
-        AtomicReference<JetStreamSubscription> attached = new AtomicReference<>();
+        AtomicReference<ConsumerContext> attached = new AtomicReference<>();
         if (connected()) {
             try {
                 attached.set(attach(spec, stream, durable));
@@ -423,14 +436,6 @@ public final class JetStreamQueue implements EventDriver {
                 }
                 attachedMembers.remove(this);
                 pool.close(spec.drainTimeout());
-                try {
-                    JetStreamSubscription sub = attached.get();
-                    if (sub != null) {
-                        sub.unsubscribe();
-                    }
-                } catch (RuntimeException e) {
-                    // the connection is gone: the durable consumer keeps the unacknowledged messages
-                }
                 subscriptions.remove(this);
             }
         };
@@ -438,54 +443,131 @@ public final class JetStreamQueue implements EventDriver {
         return member;
     }
 
+    /**
+     * Pulls for one group member with the requests pipelined: the client keeps up to {@code prefetch} messages
+     * requested and renews the request when half are consumed, so the handlers are not idle for a round trip per
+     * batch. {@code submit} blocks while all handlers are busy. The pull (short-lived requests, 1 s) survives
+     * reconnections: jnats renews it, also when the server's idle heartbeats stop (a restarted server).
+     */
     private void fetchLoop(ConsumerSpec spec, MessageHandler handler, String stream, String durable,
-            AtomicReference<JetStreamSubscription> attached, HandlerPool pool, AtomicBoolean active) {
+            AtomicReference<ConsumerContext> attached, HandlerPool pool, AtomicBoolean active) {
         long backoff = 100;
-        while (active.get() && !closed.get()) {
-            try {
-                JetStreamSubscription sub = attached.get();
-                if (sub == null) {
-                    try {
-                        attached.set(sub = attach(spec, stream, durable));
-                        LOG.log(System.Logger.Level.INFO, "Group {0} on {1} attached to JetStream", spec.group(),
-                                spec.pattern());
-                    } catch (IOException | JetStreamApiException e) {
-                        throw new IllegalStateException(e);
+        int prefetch = Math.max(1, Math.min(options.maxAckPending(), spec.maxConcurrency() * PREFETCH_PER_HANDLER));
+        AcknowledgedSequences acked = acknowledgedByDurable.computeIfAbsent(durable,
+                d -> new AcknowledgedSequences(ACKED_MEMORY_CAPACITY, ACKED_MEMORY_AGE, System::nanoTime));
+        IterableConsumer consumer = null;
+        try {
+            while (active.get() && !closed.get()) {
+                try {
+                    ConsumerContext context = attached.get();
+                    if (context == null) {
+                        try {
+                            attached.set(context = attach(spec, stream, durable));
+                            LOG.log(System.Logger.Level.INFO, "Group {0} on {1} attached to JetStream", spec.group(),
+                                    spec.pattern());
+                        } catch (IOException | JetStreamApiException e) {
+                            throw new IllegalStateException(e);
+                        }
                     }
-                }
-                // Twice the handlers' worth per round trip: submit() blocks while all handlers are busy, so at most
-                // one batch waits client-side (bounded prefetch), and members of a group share the backlog fairly.
-                List<Message> batch = sub.fetch(Math.min(options.maxAckPending(), spec.maxConcurrency() * 2),
-                        FETCH_WAIT);
-                long epoch = state.epoch();
-                backoff = 100;
-                for (Message m : batch) {
-                    if (!active.get() || !pool.submit(() -> handle(spec, handler, m, epoch))) {
+                    if (consumer == null) {
+                        consumer = context.iterate(ConsumeOptions.builder().batchSize(prefetch).thresholdPercent(50)
+                                .expiresIn(PULL_EXPIRES_MILLIS).build());
+                    }
+                    Message m = consumer.nextMessage(FETCH_WAIT);
+                    backoff = 100;
+                    if (m == null) {
+                        continue;
+                    }
+                    if (!active.get() || !pool.submit(() -> handle(spec, handler, m, acked))) {
                         nakQuietly(m, Duration.ZERO); // not handed out: back to the consumer at once
                     }
+                } catch (IOException | JetStreamApiException | JetStreamStatusCheckedException | RuntimeException e) {
+                    // Disconnected, the server restarting, or the consumer gone: keep trying; the durable consumer
+                    // keeps the messages.
+                    LOG.log(System.Logger.Level.DEBUG, "Pulling for {0} failed: {1}", spec.id(), e.toString());
+                    if (consumer != null) {
+                        stopQuietly(consumer, false);
+                        consumer = null;
+                    }
+                    if (e instanceof JetStreamStatusCheckedException || e instanceof JetStreamApiException) {
+                        attached.set(null); // e.g. the consumer was deleted: create it again
+                    }
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    backoff = Math.min(2000, backoff * 2);
                 }
-            } catch (RuntimeException e) {
-                // Disconnected or the server restarting: keep trying, the durable consumer keeps the messages.
-                LOG.log(System.Logger.Level.DEBUG, "Fetching for {0} failed: {1}", spec.id(), e.toString());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                backoff = Math.min(2000, backoff * 2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (consumer != null) {
+                stopQuietly(consumer, true);
             }
         }
     }
 
-    private void handle(ConsumerSpec spec, MessageHandler handler, Message m, long fetchedInEpoch) {
-        if (state.epoch() != fetchedInEpoch) {
-            // Fetched before the connection dropped and not started: a restarted server redelivers it anyway, so
-            // handling this copy too would only add a duplicate. The NAK makes a server that kept it resend it now.
-            nakQuietly(m, Duration.ZERO);
-            return;
+    /** Stops pulling; with {@code nak}, what was buffered and not handed out goes back to the consumer at once. */
+    private static void stopQuietly(IterableConsumer consumer, boolean nak) {
+        try {
+            consumer.stop();
+            if (nak) {
+                Message m;
+                while ((m = consumer.nextMessage(Duration.ofMillis(20))) != null) {
+                    nakQuietly(m, Duration.ZERO);
+                }
+            }
+            consumer.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // disconnected: the server redelivers after ack-wait
         }
+    }
+
+    /** Redeliveries of messages this process had acknowledged, acknowledged again without handling (since start). */
+    public long redeliveriesOfAcknowledged() {
+        return redeliveriesOfAcknowledged.get();
+    }
+
+    private void handle(ConsumerSpec spec, MessageHandler handler, Message m, AcknowledgedSequences acked) {
         var meta = m.metaData();
-        String key = meta.getStream() + ":" + meta.streamSequence();
+        long sequence = meta.streamSequence();
+        long stored = meta.timestamp() == null ? 0 : meta.timestamp().toInstant().getEpochSecond() * 1_000_000_000L
+                + meta.timestamp().toInstant().getNano();
+        String key = meta.getStream() + ":" + sequence;
+        switch (acked.begin(sequence, stored)) {
+            case ACKNOWLEDGED -> {
+                // The server forgot our acknowledgement (e.g. nats-server 2.9 killed): the same stored message.
+                redeliveriesOfAcknowledged.incrementAndGet();
+                LOG.log(System.Logger.Level.DEBUG, "{0} (delivery {1}) was acknowledged here before; acknowledged "
+                        + "again without handling", key, meta.deliveredCount());
+                ackQuietly(m);
+                return;
+            }
+            case IN_PROGRESS -> {
+                // Redelivered while this process handles it: that handling acknowledges (or NAKs) the message.
+                LOG.log(System.Logger.Level.DEBUG, "{0} redelivered while being handled here; left to that "
+                        + "handling", key);
+                return;
+            }
+            case NEW -> {
+                // handled below
+            }
+        }
+        boolean ackedHere = false;
+        try {
+            ackedHere = handleNew(handler, m, meta, key);
+        } finally {
+            acked.finished(sequence, stored, ackedHere);
+        }
+    }
+
+    /** Runs the handler and carries out its outcome; true if the message was acknowledged. */
+    private boolean handleNew(MessageHandler handler, Message m, io.nats.client.impl.NatsJetStreamMetaData meta,
+            String key) {
         int released = releases.getOrDefault(key, 0);
         int attempt = (int) Math.max(1, meta.deliveredCount() - released);
         String type = m.getSubject().substring(options.subjectPrefix().length() + 1);
@@ -510,6 +592,7 @@ public final class JetStreamQueue implements EventDriver {
             if (outcome instanceof DeliveryOutcome.Ack) {
                 m.ack();
                 forget(key);
+                return true;
             } else if (outcome instanceof DeliveryOutcome.Retry retry) {
                 firstFailures.put(key, retry.firstFailureAt());
                 m.nakWithDelay(retry.delay());
@@ -518,6 +601,7 @@ public final class JetStreamQueue implements EventDriver {
                     writeDeadLetter(dead.deadLetter(), type);
                     m.ack();
                     forget(key);
+                    return true;
                 } catch (IOException | JetStreamApiException | RuntimeException e) {
                     // Not acknowledged: it stays in the stream and comes back; nothing is lost.
                     LOG.log(System.Logger.Level.ERROR, "Could not store the dead letter of {0} ({1}); it will be "
@@ -531,6 +615,15 @@ public final class JetStreamQueue implements EventDriver {
         } catch (RuntimeException e) {
             // Disconnected: the server redelivers after ack-wait.
             LOG.log(System.Logger.Level.DEBUG, "Could not acknowledge {0}: {1}", key, e.toString());
+        }
+        return false;
+    }
+
+    private static void ackQuietly(Message m) {
+        try {
+            m.ack();
+        } catch (RuntimeException ignored) {
+            // redelivered after ack-wait, and recognised again
         }
     }
 
@@ -713,6 +806,11 @@ public final class JetStreamQueue implements EventDriver {
             }
         }
         timer.shutdownNow();
+        long forgotten = redeliveriesOfAcknowledged.get();
+        if (forgotten > 0) {
+            LOG.log(System.Logger.Level.INFO, "JetStream redelivered {0} message(s) this process had acknowledged "
+                    + "(acknowledgements lost by the server); acknowledged again without handling", forgotten);
+        }
         closeQuietly();
     }
 
