@@ -18,11 +18,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * How fast one group (4 handlers, trivial handler) consumes the JetStream queue leg through a fault proxy, as in the
- * kit's K4: {@code EVENTS} events are published unthrottled while the group consumes; the rate is printed. The floor
- * asserted is far below what the leg reaches here, so that only a regression to round-trip-bound consumption fails.
+ * One group (4 handlers, trivial handler) consumes a backlog of the JetStream queue leg through a fault proxy, as in
+ * the kit's K4: {@code EVENTS} events are published unthrottled while the group consumes; every one is handled. The
+ * rates are printed for whoever works on the pulls; speed is judged by the benchmarks, not here.
  */
-class JetStreamQueueThroughputTest {
+class JetStreamQueueBacklogTest {
 
     private static final int EVENTS = 5_000;
     private static NatsServer nats;
@@ -41,9 +41,10 @@ class JetStreamQueueThroughputTest {
     }
 
     @Test
-    void aGroupConsumesABacklogFasterThanTheFloor() {
-        HybridDriver driver = HybridDriver.withJetStream(HybridDriverOptions.of(System.getProperty("rate.direct") != null ? nats.endpoint() : proxy.endpoint("nats")),
-                JetStreamOptions.defaults().withUrl(System.getProperty("rate.direct") != null ? nats.endpoint() : proxy.endpoint("nats")).withStreamPrefix("RATE_"));
+    void aGroupConsumesTheWholeBacklogThroughTheProxy() {
+        String url = proxy.endpoint("nats");
+        HybridDriver driver = HybridDriver.withJetStream(HybridDriverOptions.of(url),
+                JetStreamOptions.defaults().withUrl(url).withStreamPrefix("RATE_"));
         Switchboard board = Switchboard.builder(driver).concurrency(4).build();
         try {
             AtomicInteger handled = new AtomicInteger();
@@ -57,7 +58,6 @@ class JetStreamQueueThroughputTest {
             long published = System.nanoTime();
             long deadline = published + Duration.ofSeconds(60).toNanos();
             while (handled.get() < EVENTS && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
                 try {
                     Thread.sleep(5);
                 } catch (InterruptedException e) {
@@ -71,8 +71,7 @@ class JetStreamQueueThroughputTest {
             System.out.printf("JetStream leg: published %d in %d ms (%.0f events/s); handled %d in %d ms "
                     + "(%.0f events/s)%n", EVENTS, (published - start) / 1_000_000, publishRate, handled.get(),
                     (done - start) / 1_000_000, consumeRate);
-            assertThat(handled.get()).isEqualTo(EVENTS);
-            assertThat(consumeRate).as("events handled per second").isGreaterThan(1_500);
+            assertThat(handled.get()).as("events handled within 60 s of the last publish").isEqualTo(EVENTS);
         } finally {
             board.close();
         }
