@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@link EventPublisher} and {@link EventSubscriber} in front of every driver. It does, once for all drivers,
@@ -65,6 +66,8 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
     private final Set<SubscriptionHandle> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicLong subscriptionIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Publishes being handed to the driver now; {@link #close()} waits for them before it flushes. */
+    private final LongAdder sending = new LongAdder();
 
     private Switchboard(Builder b) {
         this.driver = b.driver;
@@ -306,8 +309,10 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        awaitSending(deadline);
         try {
-            driver.flush(drainTimeout);
+            driver.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Flushing driver " + driver.name() + " failed", e);
         }
@@ -401,13 +406,40 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
     }
 
     /** Calls the driver so that throwing or returning null still yields a (failed) future. */
+    /**
+     * Hands a publish to the driver unless {@link #close()} has begun. The publish is counted in {@link #sending}
+     * while it is being handed over, so that close waits for it before it flushes: a publish that passed the check
+     * is in the driver before the flush, and one that did not fails with {@code CLOSED}.
+     */
     private CompletableFuture<Void> send(java.util.function.Supplier<CompletableFuture<Void>> call) {
+        sending.increment();
         try {
+            if (closed.get()) {
+                return CompletableFuture.failedFuture(SwitchboardException.closed("The event publisher (driver "
+                        + driver.name() + ")"));
+            }
             CompletableFuture<Void> f = call.get();
             return f != null ? f : CompletableFuture.failedFuture(SwitchboardException.of(
                     SwitchboardException.Reason.DRIVER_ERROR, "Driver " + driver.name() + " returned no future"));
         } catch (Throwable t) {
             return CompletableFuture.failedFuture(t);
+        } finally {
+            sending.decrement();
+        }
+    }
+
+    /** Waits until no publish is being handed to the driver, at most until {@code deadlineNanos}. */
+    private void awaitSending(long deadlineNanos) {
+        boolean interrupted = false;
+        while (sending.sum() > 0 && System.nanoTime() < deadlineNanos) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
