@@ -224,9 +224,12 @@ public final class HybridDriver implements EventDriver {
         };
     }
 
+    /** The queue leg's flush, then what was broadcast so far is handed to the real-time subscriptions' handlers. */
     @Override
     public void flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         queueLeg.flush(timeout);
+        broadcast.awaitDelivered(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
     }
 
     @Override

@@ -652,7 +652,7 @@ public final class JetStreamQueue implements EventDriver {
             } catch (IOException | JetStreamApiException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, true);
         AtomicReference<Dispatcher> dispatcher = new AtomicReference<>();
         AtomicBoolean active = new AtomicBoolean(true);
         Runnable attach = () -> {

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -33,6 +36,8 @@ public final class NatsBroadcast {
     public static final String MSG_ID = "Nats-Msg-Id";
     private static final System.Logger LOG = System.getLogger(NatsBroadcast.class.getName());
     private static final long MISS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long the flusher waits for the server's answer before it sends the next PING. */
+    private static final Duration FLUSH_WAIT = Duration.ofSeconds(30);
 
     private final HybridDriverOptions options;
     private final NatsConnector.State state = new NatsConnector.State("broadcast-leg");
@@ -44,6 +49,17 @@ public final class NatsBroadcast {
     private final AtomicLong missed = new AtomicLong();
     private final AtomicLong lastMissLog = new AtomicLong(System.nanoTime() - MISS_LOG_INTERVAL_NANOS);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The open subscriptions, for {@link #awaitDelivered}. */
+    private final java.util.Set<Receiver> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Guards {@link #nextFlush} and {@link #flusherRunning}. */
+    private final Object flushes = new Object();
+    private CompletableFuture<Boolean> nextFlush;
+    private boolean flusherRunning;
+    private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "switchboard-nats-flush");
+        t.setDaemon(true);
+        return t;
+    });
 
     public NatsBroadcast(HybridDriverOptions options) {
         this.options = options;
@@ -76,6 +92,11 @@ public final class NatsBroadcast {
         return c == null ? "not connected yet" : String.valueOf(c.getStatus());
     }
 
+    /** False once {@link #close} was called. */
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
     /** The largest payload the server accepts, or {@code fallback} while not connected. */
     public long maxPayload(long fallback) {
         try {
@@ -89,30 +110,46 @@ public final class NatsBroadcast {
 
     /** Broadcasts {@code message}; never throws. False (and the miss counted and logged) if it was not sent. */
     public boolean publish(OutboundMessage message) {
-        String subject = options.subject(message.type());
-        if (closed.get() || !isConnected()) {
-            miss(message, closed.get() ? "the driver is closing" : "NATS is " + status(), null);
-            return false;
+        String failure = trySend(message);
+        if (failure != null) {
+            miss(message, failure);
+        }
+        return failure == null;
+    }
+
+    /**
+     * Hands {@code message} to the NATS connection (core publish: written to the server without an answer); never
+     * throws. Null when handed over, or why it was not: the driver is closing, NATS is not connected, or the client
+     * refused it.
+     */
+    public String trySend(OutboundMessage message) {
+        if (closed.get()) {
+            return "the driver is closing";
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return "the publishing thread is interrupted (the NATS client would drop the message)";
+        }
+        if (!isConnected()) {
+            return "NATS is " + status();
         }
         try {
             Headers headers = new Headers().put(MSG_ID, HeaderValues.escape(message.eventId()));
-            connection.publish(subject, headers, message.payload());
+            connection.publish(options.subject(message.type()), headers, message.payload());
             sent.incrementAndGet();
-            return true;
+            return null;
         } catch (RuntimeException e) {
-            miss(message, "the publish failed", e);
-            return false;
+            return "the publish failed (" + e + ")";
         }
     }
 
-    private void miss(OutboundMessage message, String why, Throwable error) {
+    private void miss(OutboundMessage message, String why) {
         long n = missed.incrementAndGet();
         long now = System.nanoTime();
         long last = lastMissLog.get();
         if (now - last >= MISS_LOG_INTERVAL_NANOS && lastMissLog.compareAndSet(last, now)) {
             LOG.log(System.Logger.Level.WARNING, "Broadcast leg down ({0}): real-time event {1} of type {2} was not "
-                    + "broadcast; it is in the queue leg. Broadcast misses so far: {3}{4}", why, message.eventId(),
-                    message.type(), n, error == null ? "" : " (" + error + ")");
+                    + "broadcast; it is in the queue leg. Broadcast misses so far: {3}", why, message.eventId(),
+                    message.type(), n);
         }
     }
 
@@ -139,18 +176,26 @@ public final class NatsBroadcast {
         String subject = options.subject(spec.pattern().value());
         int prefixLength = options.subjectPrefix().isEmpty() ? 0 : options.subjectPrefix().length() + 1;
         HandlerPool pool = new HandlerPool("nats-" + spec.id(), spec.maxConcurrency());
-        LocalRedelivery redelivery = new LocalRedelivery("nats-" + spec.id(), handler, pool, deadLetters);
+        LocalRedelivery redelivery = new LocalRedelivery("nats-" + spec.id(), handler, pool, deadLetters, false);
+        AtomicInteger receiving = new AtomicInteger(); // messages taken off the dispatcher, not yet handed over
         io.nats.client.MessageHandler onMessage = (Message m) -> {
-            String id = m.hasHeaders() ? HeaderValues.unescape(m.getHeaders().getFirst(MSG_ID)) : null;
-            if (!accept.test(id)) {
-                return;
+            receiving.incrementAndGet();
+            try {
+                String id = m.hasHeaders() ? HeaderValues.unescape(m.getHeaders().getFirst(MSG_ID)) : null;
+                if (!accept.test(id)) {
+                    return;
+                }
+                String type = m.getSubject().substring(Math.min(prefixLength, m.getSubject().length()));
+                redelivery.deliver(new InboundMessage(m.getData() == null ? new byte[0] : m.getData(), type, 1,
+                        null, id));
+            } finally {
+                receiving.decrementAndGet();
             }
-            String type = m.getSubject().substring(Math.min(prefixLength, m.getSubject().length()));
-            redelivery.deliver(new InboundMessage(m.getData() == null ? new byte[0] : m.getData(), type, 1, null,
-                    id));
         };
         AtomicBoolean active = new AtomicBoolean(true);
         AtomicReference<Dispatcher> dispatcher = new AtomicReference<>();
+        Receiver receiver = new Receiver(dispatcher, receiving);
+        open.add(receiver);
         Runnable attach = () -> {
             if (!active.get()) {
                 return;
@@ -185,6 +230,7 @@ public final class NatsBroadcast {
                     synchronized (pendingAttach) {
                         pendingAttach.remove(attach);
                     }
+                    open.remove(receiver);
                     Dispatcher d = dispatcher.get();
                     try {
                         if (d != null) {
@@ -199,11 +245,111 @@ public final class NatsBroadcast {
         };
     }
 
+    /**
+     * Waits up to {@code timeout} until what was published before this call has reached the handlers of this
+     * connection's open subscriptions: a {@link #flush} puts every message the server sent before in the
+     * dispatchers' queues, then the queues are waited for until each message in them was handed to a handler thread
+     * (a subscription's close then waits for the handlers). Used before subscriptions are closed, so that closing a
+     * publisher delivers what it accepted.
+     */
+    public void awaitDelivered(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!flush(timeout) || open.isEmpty()) {
+            return;
+        }
+        try {
+            for (Receiver r : open) {
+                while (r.busy() && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An open subscription's dispatcher and its messages taken off the dispatcher, not yet handed over. */
+    private record Receiver(AtomicReference<Dispatcher> dispatcher, AtomicInteger receiving) {
+        boolean busy() {
+            Dispatcher d = dispatcher.get();
+            return receiving.get() > 0 || (d != null && d.getPendingMessageCount() > 0);
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for the server's answer to a PING sent after this call: it comes after every
+     * message the server sent this connection before, and after the server read every publish made before. False if
+     * not connected or not answered in time. Concurrent callers share one PING, sent by one thread, one at a time:
+     * jnats counts each unanswered PING (a flush that timed out leaves one) against its stale-connection limit, two by
+     * default, and a third would make it drop and reconnect a healthy but busy connection.
+     */
+    public boolean flush(Duration timeout) {
+        CompletableFuture<Boolean> answered;
+        synchronized (flushes) {
+            if (closed.get()) {
+                return false;
+            }
+            if (nextFlush == null) {
+                nextFlush = new CompletableFuture<>();
+                if (!flusherRunning) {
+                    flusherRunning = true;
+                    flusher.execute(this::runFlushes);
+                }
+            }
+            answered = nextFlush;
+        }
+        try {
+            return answered.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** On the flusher thread: one PING for every request made before it was sent, until none is waiting. */
+    private void runFlushes() {
+        while (true) {
+            CompletableFuture<Boolean> batch;
+            synchronized (flushes) {
+                batch = nextFlush;
+                nextFlush = null;
+                if (batch == null) {
+                    flusherRunning = false;
+                    return;
+                }
+            }
+            boolean ok = false;
+            Connection c = connection;
+            try {
+                if (c != null && isConnected()) {
+                    c.flush(FLUSH_WAIT);
+                    ok = true;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                batch.complete(false);
+                return;
+            } catch (Exception e) {
+                // not answered within FLUSH_WAIT, or the connection is closing
+            }
+            batch.complete(ok);
+        }
+    }
+
     /** Drains (subscriptions stop, pending publishes flushed) within {@code timeout}, then closes. Idempotent. */
     public void close(Duration timeout) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        synchronized (flushes) {
+            if (nextFlush != null) {
+                nextFlush.complete(false);
+                nextFlush = null;
+            }
+        }
+        flusher.shutdownNow();
         connecting.cancel(false);
         Connection c = connection;
         if (c == null) {
