@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -178,6 +180,39 @@ class SwitchboardPublishTest {
                 () -> switchboard.subscribe("g", "user.created", String.class, e -> { })).reason())
                 .isEqualTo(Reason.CLOSED);
         assertNothingSent();
+    }
+
+    @Test
+    void closeWaitsForAPublishBeingHandedToTheDriverBeforeItFlushes() throws Exception {
+        CountDownLatch inSend = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        driver.onSend(m -> {
+            inSend.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            driver.sent().add(m);
+            return CompletableFuture.completedFuture(null);
+        });
+        List<Integer> sentAtFlush = new CopyOnWriteArrayList<>();
+        driver.onFlush(() -> sentAtFlush.add(driver.sent().size()));
+        CompletableFuture<CompletableFuture<Event<String>>> publishing = CompletableFuture.supplyAsync(
+                () -> switchboard.publish("user.created", "x"));
+        assertThat(inSend.await(5, TimeUnit.SECONDS)).isTrue();
+        Thread closer = new Thread(switchboard::close, "closer");
+        closer.start();
+        closer.join(200);
+
+        assertThat(sentAtFlush).as("no flush while a publish is still being handed over").isEmpty();
+        release.countDown();
+        closer.join(5_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(sentAtFlush).as("one flush, after the publish reached the driver").containsExactly(1);
+        assertThat(publishing.get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS).type().value())
+                .isEqualTo("user.created");
+        assertThat(failure(switchboard.publish("user.created", "y")).reason()).isEqualTo(Reason.CLOSED);
     }
 
     @Test

@@ -45,6 +45,7 @@ public final class RecordingDriver implements EventDriver {
     /** What happened, in order: subscription and driver closes, for the tests of close order. */
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final AtomicInteger calls = new AtomicInteger();
+    private volatile Runnable onFlush = () -> { };
     private volatile Function<OutboundMessage, CompletableFuture<Void>> onSend = m -> {
         sent.add(m);
         return CompletableFuture.completedFuture(null);
@@ -127,6 +128,17 @@ public final class RecordingDriver implements EventDriver {
                 }
             }
         };
+    }
+
+    /** Runs {@code hook} whenever the core flushes this driver. */
+    public RecordingDriver onFlush(Runnable hook) {
+        this.onFlush = hook;
+        return this;
+    }
+
+    @Override
+    public void flush(Duration timeout) {
+        onFlush.run();
     }
 
     @Override
