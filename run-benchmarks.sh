@@ -2,6 +2,8 @@
 # Builds the benchmarks module and runs every benchmark: Switchboard against the raw clients on local Redis and NATS
 # servers that it starts (and stops) itself. Results: benchmarks/target/results/ (summary.csv, latency.csv,
 # summary.md, summary.png). Options are passed on, e.g. --short (tiny counts), --only in-memory,redis-streams.
+# Extra JVM options for the benchmark JVM go in BENCH_JVM_OPTS (split on spaces), e.g. a flight recording:
+#   BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" ./run-benchmarks.sh --only in-memory
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
@@ -10,5 +12,6 @@ require_maven
 require_brokers
 
 mvn -B -q package -pl benchmarks -am -Dmaven.test.skip=true
-exec java -Xms1g -Xmx1g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+# shellcheck disable=SC2086 # word splitting of BENCH_JVM_OPTS is intended
+exec java -Xms1g -Xmx1g ${BENCH_JVM_OPTS:-} -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   io.switchboard.benchmarks.BenchmarkMain "$@"

@@ -9,9 +9,11 @@ package io.switchboard;
 public record EventPattern(String value) {
 
     public EventPattern {
-        String problem = EventType.problem(value, true);
-        if (problem != null) {
-            throw SwitchboardException.invalid(problem);
+        if (!EventType.wellFormed(value, true)) {
+            String problem = EventType.problem(value, true);
+            if (problem != null) {
+                throw SwitchboardException.invalid(problem);
+            }
         }
     }
 
@@ -29,18 +31,20 @@ public record EventPattern(String value) {
     }
 
     public boolean matches(String type) {
+        // Segment by segment, without allocating: this runs for every event against every subscription.
+        String pattern = value;
         int p = 0;
         int t = 0;
-        String pattern = value;
         while (true) {
             int pEnd = pattern.indexOf('.', p);
             int tEnd = type.indexOf('.', t);
-            String seg = pattern.substring(p, pEnd < 0 ? pattern.length() : pEnd);
-            if (seg.equals(">")) {
+            int pLen = (pEnd < 0 ? pattern.length() : pEnd) - p;
+            int tLen = (tEnd < 0 ? type.length() : tEnd) - t;
+            if (pLen == 1 && pattern.charAt(p) == '>') {
                 return t < type.length();
             }
-            String typeSeg = type.substring(t, tEnd < 0 ? type.length() : tEnd);
-            if (!seg.equals("*") && !seg.equals(typeSeg)) {
+            boolean any = pLen == 1 && pattern.charAt(p) == '*';
+            if (!any && (pLen != tLen || !pattern.regionMatches(p, type, t, pLen))) {
                 return false;
             }
             if (pEnd < 0 || tEnd < 0) {

@@ -16,9 +16,11 @@ public record EventType(String value) {
     static final Pattern SEGMENT = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     public EventType {
-        String problem = problem(value, false);
-        if (problem != null) {
-            throw SwitchboardException.invalid(problem);
+        if (!wellFormed(value, false)) {
+            String problem = problem(value, false);
+            if (problem != null) {
+                throw SwitchboardException.invalid(problem);
+            }
         }
     }
 
@@ -28,7 +30,7 @@ public record EventType(String value) {
 
     /** Whether {@code value} is a valid event type. */
     public static boolean isValid(String value) {
-        return problem(value, false) == null;
+        return wellFormed(value, false) || problem(value, false) == null;
     }
 
     /** The first segment: the bounded context ({@code billing} in {@code billing.invoice.issued}). */
@@ -100,6 +102,51 @@ public record EventType(String value) {
             }
         }
         return null;
+    }
+
+    /**
+     * A check of the rules of {@link #problem} in one pass without allocating, run on every event published and
+     * received: {@code true} only if {@code value} is valid. It may be stricter than {@link #problem}, never more
+     * lenient, so callers take {@code false} as "ask {@link #problem} what is wrong" (which also words the error).
+     */
+    static boolean wellFormed(String value, boolean wildcardsAllowed) {
+        if (value == null) {
+            return false;
+        }
+        int n = value.length();
+        if (n == 0 || n > MAX_LENGTH) {
+            return false;
+        }
+        int segments = 0;
+        int i = 0;
+        while (true) {
+            char first = i < n ? value.charAt(i) : '.';
+            if (wildcardsAllowed && (first == '*' || first == '>')) {
+                i++;
+                if (i < n && (first == '>' || value.charAt(i) != '.')) {
+                    return false; // '>' only last; a wildcard is a whole segment
+                }
+            } else {
+                boolean endsInWord = false; // [a-z0-9]+ ( '-' [a-z0-9]+ )*
+                for (char c; i < n && (c = value.charAt(i)) != '.'; i++) {
+                    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                        endsInWord = true;
+                    } else if (c == '-' && endsInWord) {
+                        endsInWord = false;
+                    } else {
+                        return false;
+                    }
+                }
+                if (!endsInWord) {
+                    return false; // empty segment, or a '-' at its end
+                }
+            }
+            segments++;
+            if (i == n) {
+                return segments >= 2 || (wildcardsAllowed && n == 1 && first == '>');
+            }
+            i++; // the '.'
+        }
     }
 
     static String requireValue(EventType type) {

@@ -201,7 +201,7 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
             counters.publishFailures.increment();
             return CompletableFuture.failedFuture(e);
         }
-        return withDeadline(send(() -> driver.send(message)), prepared).thenApply(ignored -> prepared);
+        return withDeadline(send(() -> driver.send(message)), prepared, 1, prepared);
     }
 
     /** As the interface's default, but an invalid type or null data is counted as a publish failure too. */
@@ -256,8 +256,7 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
             return CompletableFuture.completedFuture(List.of());
         }
         List<Event<?>> result = List.copyOf(prepared);
-        return withDeadline(send(() -> driver.sendBatch(messages)), null, messages.size())
-                .thenApply(ignored -> result);
+        return withDeadline(send(() -> driver.sendBatch(messages)), null, messages.size(), result);
     }
 
     @Override
@@ -443,17 +442,33 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
         }
     }
 
-    private CompletableFuture<Void> withDeadline(CompletableFuture<Void> sent, Event<?> event) {
-        return withDeadline(sent, event, 1);
-    }
-
-    private CompletableFuture<Void> withDeadline(CompletableFuture<Void> sent, Event<?> event, int count) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
+    /**
+     * The caller's future: {@code value} once the driver acknowledged {@code count} events, or the translated failure,
+     * or {@code TIMEOUT} after the publish timeout.
+     */
+    private <R> CompletableFuture<R> withDeadline(CompletableFuture<Void> sent, Event<?> event, int count, R value) {
+        if (sent.isDone()) {
+            // Already acknowledged or failed (the in-memory driver enqueues synchronously): no deadline to watch,
+            // so no timer task and no dependent futures for this event.
+            Throwable error = null;
+            try {
+                sent.join();
+            } catch (CompletionException | CancellationException e) {
+                error = e;
+            }
+            if (error == null) {
+                counters.published.add(count);
+                return CompletableFuture.completedFuture(value);
+            }
+            counters.publishFailures.add(count);
+            return CompletableFuture.failedFuture(translate(error, event));
+        }
+        CompletableFuture<R> result = new CompletableFuture<>();
         // A copy, so the deadline never completes the driver's own future.
         sent.copy().orTimeout(publishTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, error) -> {
             if (error == null) {
                 counters.published.add(count);
-                result.complete(null);
+                result.complete(value);
             } else {
                 counters.publishFailures.add(count);
                 result.completeExceptionally(translate(error, event));

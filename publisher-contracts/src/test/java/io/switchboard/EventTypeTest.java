@@ -71,4 +71,43 @@ class EventTypeTest {
         assertThat(e.reason()).isEqualTo(Reason.INVALID_EVENT);
         assertThat(e.getMessage()).contains(rule).contains("billing.invoice.issued");
     }
+
+    /**
+     * The allocation-free check run on every event must agree with the full rules: every string of up to six
+     * characters over an alphabet that exercises each rule (and one character the rules never allow), as a type and
+     * as a pattern.
+     */
+    @Test
+    void fastCheckAgreesWithTheRulesOnEveryShortString() {
+        char[] alphabet = {'a', '1', '-', '.', '*', '>', '_', 'A'};
+        int checked = 0;
+        int valid = 0;
+        StringBuilder b = new StringBuilder();
+        for (int length = 0; length <= 6; length++) {
+            int[] digits = new int[length];
+            for (long n = 0; n < Math.pow(alphabet.length, length); n++) {
+                b.setLength(0);
+                for (int d : digits) {
+                    b.append(alphabet[d]);
+                }
+                String value = b.toString();
+                for (boolean wildcards : new boolean[] {false, true}) {
+                    boolean rules = EventType.problem(value, wildcards) == null;
+                    assertThat(EventType.wellFormed(value, wildcards)).as("'%s' (wildcards %s)", value, wildcards)
+                            .isEqualTo(rules);
+                    valid += rules ? 1 : 0;
+                    checked++;
+                }
+                for (int i = length - 1; i >= 0 && ++digits[i] == alphabet.length; i--) {
+                    digits[i] = 0;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(500_000);
+        assertThat(valid).isGreaterThan(900);
+        String longest = "a." + "b".repeat(EventType.MAX_LENGTH - 2);
+        assertThat(EventType.wellFormed(longest, false)).isTrue();
+        assertThat(EventType.wellFormed(longest + "c", false)).isFalse();
+        assertThat(EventType.wellFormed(null, false)).isFalse();
+    }
 }

@@ -20,6 +20,7 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,7 +60,23 @@ public final class JsonEventCodec implements EventCodec {
 
     private static final JsonMapper DEFAULT_MAPPER = configure(JsonMapper.builder());
 
+    /** Encoded sizes are rounded up to this when remembered as the next event's buffer size. */
+    private static final int SIZE_HINT_STEP = 256;
+    private static final int MAX_SIZE_HINT = 64 * 1024;
+
     private final JsonMapper mapper;
+    /** A reader per data type: the mapper's root-deserializer lookup and context set-up, done once, not per event. */
+    private final ClassValue<ObjectReader> readers = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return mapper.readerFor(type);
+        }
+    };
+    /**
+     * The buffer size for the next encode: the last encoded size, rounded up, so that events of one size are
+     * written without growing the buffer. Racy by design (any value is a valid hint).
+     */
+    private volatile int sizeHint = SIZE_HINT_STEP;
 
     /** The codec with its own mapper; this is what {@link EventCodec#load()} finds. */
     public JsonEventCodec() {
@@ -107,13 +124,14 @@ public final class JsonEventCodec implements EventCodec {
                         + "' has the name of an envelope field; set the envelope field instead", null);
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        String part = "envelope";
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+        String extension = null; // the extension field being written, for the error message
+        boolean inData = false;
         try (JsonGenerator g = mapper.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringProperty(ID, event.id());
             g.writeStringProperty(TYPE, event.type().value());
-            g.writeStringProperty(TIMESTAMP, event.timestamp().toString());
+            g.writeStringProperty(TIMESTAMP, IsoInstants.format(event.timestamp()));
             g.writeStringProperty(CORRELATION_ID, event.correlationId());
             g.writeStringProperty(CAUSATION_ID, event.causationId());
             g.writeStringProperty(AGGREGATE_ID, event.aggregateId());
@@ -137,16 +155,25 @@ public final class JsonEventCodec implements EventCodec {
                 }
                 g.writeEndObject();
             }
-            part = "data (" + event.data().getClass().getName() + ")";
+            inData = true;
             g.writePOJOProperty(DATA, event.data());
+            inData = false;
             for (Map.Entry<String, Object> x : event.extensions().entrySet()) {
-                part = "extension field '" + x.getKey() + "'";
+                extension = x.getKey();
                 g.writePOJOProperty(x.getKey(), x.getValue());
             }
+            extension = null;
             g.writeEndObject();
         } catch (RuntimeException e) { // JacksonException, or whatever a user's getter threw
+            String part = inData ? "data (" + event.data().getClass().getName() + ")"
+                    : extension != null ? "extension field '" + extension + "'" : "envelope";
             throw SwitchboardException.forEvent(Reason.UNSERIALIZABLE, event, "Cannot write the event's " + part
                     + " as JSON: " + describe(e), e);
+        }
+        int size = out.size();
+        int hint = Math.min(MAX_SIZE_HINT, (size / SIZE_HINT_STEP + 1) * SIZE_HINT_STEP);
+        if (hint != sizeHint) {
+            sizeHint = hint;
         }
         return out.toByteArray();
     }
@@ -283,7 +310,7 @@ public final class JsonEventCodec implements EventCodec {
                 throw fail("'data' must not be null", null);
             }
             try {
-                return mapper.readValue(p, dataType);
+                return readers.get(dataType).readValue(p);
             } catch (DatabindException e) { // syntax errors (StreamReadException) are reported as invalid JSON
                 throw fail("'data' does not fit " + dataType.getName() + ": " + describe(e), e);
             }
@@ -304,7 +331,7 @@ public final class JsonEventCodec implements EventCodec {
             }
             Instant instant;
             try {
-                instant = Instant.parse(timestamp);
+                instant = IsoInstants.parse(timestamp);
             } catch (DateTimeParseException e) {
                 throw fail("'timestamp' must be an ISO-8601 instant such as 2024-01-15T10:30:00Z, got '"
                         + timestamp + "'", e);

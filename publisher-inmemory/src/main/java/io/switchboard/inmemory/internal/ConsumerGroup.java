@@ -268,21 +268,37 @@ public final class ConsumerGroup {
 
     /** Hands ready messages to members with free concurrency, round-robin. Lock held. */
     private void dispatch() {
+        dispatch(null);
+    }
+
+    /**
+     * As {@link #dispatch()}, but the first message that the round-robin gives to {@code self} (a member whose
+     * handler thread is calling, having just finished a message) is returned, already counted in flight, for the
+     * calling thread to run next instead of handing it to another thread: the members and their order are the same,
+     * only the hand-off to an idle pool thread per message is saved. Lock held.
+     */
+    private Delivery dispatch(Member self) {
+        Delivery forSelf = null;
         while (!closed && !ready.isEmpty()) {
             Member member = nextFreeMember();
             if (member == null) {
-                return;
+                break;
             }
             Delivery delivery = ready.pollFirst();
             member.inFlight++;
+            if (member == self && forSelf == null) {
+                forSelf = delivery;
+                continue;
+            }
             try {
                 services.handlers().execute(() -> run(member, delivery));
             } catch (RejectedExecutionException shuttingDown) {
                 member.inFlight--;
                 ready.addFirst(delivery);
-                return;
+                break;
             }
         }
+        return forSelf;
     }
 
     private Member nextFreeMember() {
@@ -298,8 +314,12 @@ public final class ConsumerGroup {
         return null;
     }
 
-    /** On a handler thread. */
-    private void run(Member member, Delivery delivery) {
+    /**
+     * On a handler thread: runs {@code first}, then each message the group gives this member next. The thread stays
+     * in the member's {@code running} set from the first message to the last, so closing can interrupt it; a message
+     * given to the member comes from {@link #dispatch(Member)} while the member is open and not cancelled.
+     */
+    private void run(Member member, Delivery first) {
         boolean cancelled;
         lock.lock();
         try {
@@ -310,8 +330,12 @@ public final class ConsumerGroup {
         } finally {
             lock.unlock();
         }
-        DeliveryOutcome outcome = cancelled ? DeliveryOutcome.RELEASE : invoke(member, delivery);
-        complete(member, delivery, outcome);
+        Delivery delivery = first;
+        while (delivery != null) {
+            DeliveryOutcome outcome = cancelled ? DeliveryOutcome.RELEASE : invoke(member, delivery);
+            delivery = complete(member, delivery, outcome);
+            cancelled = false;
+        }
     }
 
     private DeliveryOutcome invoke(Member member, Delivery d) {
@@ -335,14 +359,17 @@ public final class ConsumerGroup {
         return new DeliveryOutcome.Retry(member.spec.retryPolicy().delayAfter(d.attempt()), first, failure);
     }
 
-    /** On a handler thread, after the handler returned. */
-    private void complete(Member member, Delivery delivery, DeliveryOutcome outcome) {
+    /**
+     * On a handler thread, after the handler returned. Returns the member's next message for this thread to run
+     * (already counted in flight), or {@code null}.
+     */
+    private Delivery complete(Member member, Delivery delivery, DeliveryOutcome outcome) {
+        Delivery next;
         Delivery retry = null;
         Duration delay = null;
         lock.lock();
         try {
             member.inFlight--;
-            member.running.remove(Thread.currentThread());
             if (outcome instanceof DeliveryOutcome.Retry r) {
                 // The key stays busy while the retry waits, so the key's later messages stay behind it.
                 retry = delivery.nextAttempt(r.firstFailureAt());
@@ -365,18 +392,22 @@ public final class ConsumerGroup {
                 finish(delivery);
             }
             handlerFinished.signalAll();
-            dispatch();
+            next = dispatch(member);
+            if (next == null) {
+                member.running.remove(Thread.currentThread());
+            }
         } finally {
             lock.unlock();
         }
         if (retry != null) {
-            Delivery next = retry;
+            Delivery again = retry;
             try {
-                services.scheduler().schedule(delay, () -> redeliver(next));
+                services.scheduler().schedule(delay, () -> redeliver(again));
             } catch (RejectedExecutionException driverClosed) {
                 // The group is closed with the driver; the message goes with it.
             }
         }
+        return next;
     }
 
     private void redeliver(Delivery delivery) {
