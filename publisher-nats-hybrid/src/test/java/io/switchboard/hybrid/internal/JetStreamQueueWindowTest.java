@@ -87,7 +87,7 @@ class JetStreamQueueWindowTest {
             // jnats gives up on the unanswered publishes (its request timeout): their slots stay taken (parked),
             // because their messages may still be in the client's outgoing queue.
             await(() -> window.parked() == window.inUse() && window.inUse() > 0,
-                    "jnats timing out the unanswered publishes; window " + window);
+                    () -> "jnats timing out the unanswered publishes (their slots parked); " + window);
             int held = window.inUse();
             CompletableFuture<Void> stillRefused = queue.send(message("while-parked", 4096));
             assertThat(stillRefused).isCompletedExceptionally();
@@ -108,7 +108,7 @@ class JetStreamQueueWindowTest {
                     return false;
                 }
             }, "a send acknowledged after the thaw");
-            await(() -> window.inUse() == 0, "every slot released after the thaw; window " + window);
+            await(() -> window.inUse() == 0, () -> "every slot released after the thaw; " + window);
 
             Set<String> stored = storedIds(stream);
             Set<String> frozenStored = new HashSet<>(ids);
@@ -203,10 +203,16 @@ class JetStreamQueueWindowTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        await(condition, () -> what);
+    }
+
+    /** Polls {@code condition} for up to 30 s; {@code what} is read when it fails, so it shows the state then. */
+    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
+                throw new AssertionError("timed out waiting for: " + what.get());
             }
             Thread.sleep(25);
         }
