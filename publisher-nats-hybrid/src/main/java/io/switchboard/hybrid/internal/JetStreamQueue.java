@@ -78,8 +78,14 @@ public final class JetStreamQueue implements EventDriver {
     /** The acknowledged-sequence memory per durable consumer: at most this many, none older than that. */
     static final int ACKED_MEMORY_CAPACITY = 100_000;
     static final Duration ACKED_MEMORY_AGE = Duration.ofMinutes(10);
-    /** How long a send waits for a reconnection before failing with UNAVAILABLE. */
+    /** How long a send waits for a reconnection before failing with UNAVAILABLE, nothing sent. */
     private static final Duration RECONNECT_GRACE = Duration.ofSeconds(2);
+    /** The most sends waiting for the server's acknowledgement at once, as the Redis driver's window. */
+    public static final int MAX_SENDS_IN_FLIGHT = 512;
+    /** How long a publisher waits for a slot, and a send for its acknowledgement (then TIMEOUT). */
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a probe (a JetStream API request) waits for the server to answer, before another one. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final JetStreamOptions options;
     private final NatsConnector.State state = new NatsConnector.State("queue-leg (jetstream)");
@@ -92,6 +98,11 @@ public final class JetStreamQueue implements EventDriver {
     private final Set<String> knownStreams = ConcurrentHashMap.newKeySet();
     private final Set<DriverSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    /** Sends handed to jnats (or waiting for a connection) and not completed by it: bounded. */
+    private final SendWindow window;
+    /** A probe request is out, to find out when the server answers again (see {@link #probe()}). */
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private static final String JS_API_INFO = "$JS.API.INFO";
     /** The consumer of each open group member, to tell when they have handled everything (flush). */
     private final Map<DriverSubscription, AtomicReference<ConsumerContext>> attachedMembers =
             new ConcurrentHashMap<>();
@@ -111,7 +122,13 @@ public final class JetStreamQueue implements EventDriver {
     private final String url;
 
     public JetStreamQueue(HybridDriverOptions hybrid, JetStreamOptions options) {
+        this(hybrid, options, new SendWindow(MAX_SENDS_IN_FLIGHT, SEND_TIMEOUT));
+    }
+
+    /** With another window, for tests that fill it. */
+    JetStreamQueue(HybridDriverOptions hybrid, JetStreamOptions options, SendWindow window) {
         this.options = options;
+        this.window = window;
         this.url = options.url() != null ? options.url() : hybrid.natsUrl();
         this.connecting = NatsConnector.connect("queue-leg (jetstream)", url, hybrid, hybrid.security(),
                 hybrid.startup() == HybridDriverOptions.Startup.FAIL_FAST, state);
@@ -232,6 +249,13 @@ public final class JetStreamQueue implements EventDriver {
 
     // ------------------------------------------------------------------------------------------- publish
 
+    /**
+     * Sends {@code message}: it takes a slot of the in-flight window (waiting up to the send timeout for one, then
+     * {@code TIMEOUT}, nothing sent), waits up to 2 s for a connection (then {@code UNAVAILABLE}, nothing sent), and
+     * completes at the server's {@code PublishAck}, or with {@code TIMEOUT} (the event may still be stored) when none
+     * comes within the send timeout. The slot is kept until the server answered (this send, or one sent after it) or
+     * the connection is gone, so a server that does not answer holds at most the window, in the client's queue.
+     */
     @Override
     public CompletableFuture<Void> send(OutboundMessage message) {
         String subject = subject(message.type());
@@ -239,23 +263,59 @@ public final class JetStreamQueue implements EventDriver {
             return CompletableFuture.failedFuture(SwitchboardException.forEvent(Reason.CLOSED, message.eventId(),
                     message.type(), subject, "The JetStream queue leg is closed", null));
         }
-        CompletableFuture<Void> result;
+        SendWindow.Slot slot;
+        try {
+            slot = window.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(SwitchboardException.forEvent(Reason.INTERRUPTED,
+                    message.eventId(), message.type(), subject, "Interrupted while waiting to send; nothing was sent",
+                    e));
+        }
+        if (slot == null) {
+            return CompletableFuture.failedFuture(SwitchboardException.forEvent(Reason.TIMEOUT, message.eventId(),
+                    message.type(), subject, window.capacity() + " sends have been waiting for JetStream at "
+                            + HybridDriverOptions.redact(url) + " longer than " + window.timeout().toMillis()
+                            + " ms; nothing was sent", null));
+        }
+        CompletableFuture<Void> stored;
         if (connected()) {
-            result = store(message, subject);
+            stored = store(message, subject, slot);
         } else {
             // Reconnecting (a broker restart takes a moment): wait a little, then fail; never buffer blindly.
-            result = new CompletableFuture<>();
-            awaitConnection(message, subject, System.nanoTime() + RECONNECT_GRACE.toNanos(), result);
+            stored = new CompletableFuture<>();
+            awaitConnection(message, subject, slot, System.nanoTime() + RECONNECT_GRACE.toNanos(), stored);
         }
+        String eventId = message.eventId();
+        String type = message.type();
+        CompletableFuture<Void> result = stored.copy()
+                .orTimeout(window.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((ok, error) -> {
+                    if (error == null) {
+                        return null;
+                    }
+                    Throwable cause = unwrap(error);
+                    if (cause instanceof java.util.concurrent.TimeoutException) {
+                        throw new CompletionException(SwitchboardException.forEvent(Reason.TIMEOUT, eventId, type,
+                                subject, "JetStream did not acknowledge the event within "
+                                        + window.timeout().toMillis() + " ms; it may still be stored", cause));
+                    }
+                    throw error instanceof CompletionException ce ? ce : new CompletionException(cause);
+                });
         inFlight.add(result);
         result.whenComplete((ok, error) -> inFlight.remove(result));
         return result;
     }
 
-    private void awaitConnection(OutboundMessage message, String subject, long deadline,
+    /** The most sends waiting for the server at once, and how long a send waits for a slot or an acknowledgement. */
+    public SendWindow window() {
+        return window;
+    }
+
+    private void awaitConnection(OutboundMessage message, String subject, SendWindow.Slot slot, long deadline,
             CompletableFuture<Void> result) {
         if (connected()) {
-            store(message, subject).whenComplete((ok, error) -> {
+            store(message, subject, slot).whenComplete((ok, error) -> {
                 if (error != null) {
                     result.completeExceptionally(error);
                 } else {
@@ -263,37 +323,102 @@ public final class JetStreamQueue implements EventDriver {
                 }
             });
         } else if (closed.get() || System.nanoTime() > deadline) {
+            slot.release();
             result.completeExceptionally(SwitchboardException.forEvent(Reason.UNAVAILABLE, message.eventId(),
-                    message.type(), subject, "The queue leg (JetStream at " + HybridDriverOptions.of(url)
-                            .redactedUrl() + ") is " + status() + "; the event was not stored", null));
+                    message.type(), subject, "The queue leg (JetStream at " + HybridDriverOptions.redact(url)
+                            + ") is " + status() + "; the event was not stored", null));
         } else {
             try {
-                timer.schedule(() -> awaitConnection(message, subject, deadline, result), 25,
+                timer.schedule(() -> awaitConnection(message, subject, slot, deadline, result), 25,
                         TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
+                slot.release();
                 result.completeExceptionally(SwitchboardException.forEvent(Reason.CLOSED, message.eventId(),
                         message.type(), subject, "The JetStream queue leg is closed", null));
             }
         }
     }
 
-    private CompletableFuture<Void> store(OutboundMessage message, String subject) {
-        String stream = stream(message.type());
+    /**
+     * Hands the event to jnats; the returned future completes with jnats' publish (success only at the server's
+     * acknowledgement). The slot is released when the server answered, or parked when jnats gave up waiting (its
+     * request timeout) while the message may still be queued in the client. Only the event's id and type are kept
+     * for the outcome: jnats holds the payload until it is written.
+     */
+    private CompletableFuture<Void> store(OutboundMessage message, String subject, SendWindow.Slot slot) {
+        String eventId = message.eventId();
+        String type = message.type();
+        String stream = stream(type);
+        long epoch = state.epoch();
         try {
-            ensureStream(stream, streamSubjects(message.type()));
-            String id = HeaderValues.escape(message.eventId());
+            ensureStream(stream, streamSubjects(type));
+            String id = HeaderValues.escape(eventId);
             Headers headers = new Headers().put("Nats-Msg-Id", id);
             PublishOptions po = PublishOptions.builder().messageId(id).expectedStream(stream).build();
             return js.publishAsync(subject, headers, message.payload(), po)
                     .handle((ack, error) -> {
-                        if (error != null) {
-                            throw new CompletionException(publishFailure(message, subject, error));
+                        if (error == null) {
+                            slot.release();
+                            window.releaseParked(); // answered after them: the parked ones left the client too
+                            return null;
                         }
-                        return null;
+                        Throwable cause = unwrap(error);
+                        if (cause instanceof java.util.concurrent.CancellationException && !closed.get()
+                                && state.epoch() == epoch) {
+                            window.park(slot, epoch); // no answer: the message may still be queued in jnats
+                            probe();
+                        } else {
+                            slot.release();
+                        }
+                        throw new CompletionException(publishFailure(eventId, type, subject, error));
                     });
         } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(publishFailure(message, subject, e));
+            slot.release();
+            return CompletableFuture.failedFuture(publishFailure(eventId, type, subject, e));
         }
+    }
+
+    /**
+     * Asks the server something (a JetStream API request, on the same connection, behind whatever is queued) while
+     * slots are parked: an answer releases them; a connection that changed releases those parked on the old one.
+     */
+    private void probe() {
+        if (closed.get() || window.parked() == 0 || !probing.compareAndSet(false, true)) {
+            return;
+        }
+        window.releaseParkedBefore(state.epoch());
+        Connection c = connection;
+        CompletableFuture<Message> answer;
+        try {
+            answer = connected() ? c.requestWithTimeout(JS_API_INFO, null, PROBE_TIMEOUT)
+                    : CompletableFuture.failedFuture(new IllegalStateException("not connected"));
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((reply, error) -> {
+            probing.set(false);
+            if (error == null) {
+                window.releaseParked();
+                return;
+            }
+            window.releaseParkedBefore(state.epoch());
+            if (closed.get() || window.parked() == 0) {
+                return;
+            }
+            try {
+                timer.schedule(this::probe, 250, TimeUnit.MILLISECONDS); // ask again
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                window.releaseParked();
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /**
@@ -339,11 +464,17 @@ public final class JetStreamQueue implements EventDriver {
         }
     }
 
-    private SwitchboardException publishFailure(OutboundMessage message, String subject, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    private SwitchboardException publishFailure(String eventId, String type, String subject, Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof SwitchboardException se) {
+            return se;
+        }
+        // A request jnats timed out (CancellationException) may still be stored: indeterminate, like a timeout.
         Reason reason = cause instanceof JetStreamApiException ? Reason.REJECTED
-                : cause instanceof java.util.concurrent.TimeoutException ? Reason.TIMEOUT : Reason.UNAVAILABLE;
-        return SwitchboardException.forEvent(reason, message.eventId(), message.type(), subject,
+                : cause instanceof java.util.concurrent.TimeoutException
+                        || cause instanceof java.util.concurrent.CancellationException && !closed.get()
+                                ? Reason.TIMEOUT : Reason.UNAVAILABLE;
+        return SwitchboardException.forEvent(reason, eventId, type, subject,
                 "JetStream did not store the event: " + cause, cause);
     }
 
