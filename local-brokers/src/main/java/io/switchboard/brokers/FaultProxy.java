@@ -121,6 +121,11 @@ public final class FaultProxy implements AutoCloseable {
             }
             Socket upstream = new Socket();
             try {
+                // No Nagle on either side: the pumps write what they read at once, and a delayed send of a
+                // reply's last partial segment (waiting for the peer's delayed ACK, ~40 ms) would slow every round
+                // trip through the proxy, which a direct connection does not.
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
                 upstream.connect(target, 2000);
             } catch (IOException e) {
                 quietlyClose(client); // the broker is down: the client sees that too

@@ -17,9 +17,12 @@ import io.switchboard.brokers.RedisServer;
 import io.switchboard.redis.RedisDriver;
 import io.switchboard.redis.RedisDriverOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -121,6 +124,38 @@ class HybridRedisDegradedModeTest {
             }
         }, "publishing works again once Redis is reachable");
         assertThat(leg("queue-leg").isUp()).isTrue();
+    }
+
+    /**
+     * A frozen NATS server stops reading: jnats' outgoing queue (5,000 messages) fills up. Beyond it broadcasts are
+     * discarded and counted as misses; they never block the thread that runs them (the Redis client's I/O thread,
+     * which completes the queue leg's sends), so every publish still succeeds on Redis and every event reaches the
+     * group.
+     */
+    @Test
+    void frozenNatsNeverHoldsUpTheQueueLeg() {
+        int n = 15_000;
+        // 4 KiB each, so that the socket buffers on the way (client, fault proxy, server) cannot take them all.
+        String filler = "x".repeat(4_000);
+        long missesBefore = driver.broadcastMisses();
+        nats.freeze();
+        try {
+            List<CompletableFuture<Event<Map<String, String>>>> publishes = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                publishes.add(board.publish(Event.of(TYPE, Map.of("user", "u" + i, "filler", filler))));
+            }
+            List<String> ids = new ArrayList<>();
+            for (CompletableFuture<Event<Map<String, String>>> p : publishes) {
+                ids.add(p.join().id());
+            }
+            await(() -> grouped.containsAll(ids), "the group handled every event published while NATS was frozen");
+            assertThat(driver.broadcastMisses() - missesBefore)
+                    .as("broadcasts beyond jnats' outgoing queue are discarded and counted")
+                    .isPositive();
+            assertThat(leg("queue-leg").isUp()).isTrue();
+        } finally {
+            nats.thaw();
+        }
     }
 
     private static boolean waitFor(BooleanSupplier condition) {

@@ -63,8 +63,10 @@ public final class NatsBroadcast {
 
     public NatsBroadcast(HybridDriverOptions options) {
         this.options = options;
+        // A server that stops reading (frozen, overloaded) must never block a publishing thread (for the hybrid,
+        // the queue leg's I/O thread): past jnats' outgoing queue, broadcasts are discarded and counted as misses.
         this.connecting = NatsConnector.connect("broadcast-leg", options.natsUrl(), options, options.security(),
-                options.startup() == HybridDriverOptions.Startup.FAIL_FAST, state);
+                options.startup() == HybridDriverOptions.Startup.FAIL_FAST, state, this::discarded);
         this.connection = connecting.getNow(null);
         connecting.thenAccept(c -> {
             List<Runnable> attach;
@@ -139,6 +141,21 @@ public final class NatsBroadcast {
             return null;
         } catch (RuntimeException e) {
             return "the publish failed (" + e + ")";
+        }
+    }
+
+    /** jnats discarded {@code m}: its outgoing queue was full. It was counted as sent; it is a miss. */
+    private void discarded(Message m) {
+        if (!m.hasHeaders() || m.getHeaders().getFirst(MSG_ID) == null) {
+            return; // not a broadcast (a protocol message of the client's own)
+        }
+        sent.decrementAndGet();
+        long n = missed.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastMissLog.get();
+        if (now - last >= MISS_LOG_INTERVAL_NANOS && lastMissLog.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.WARNING, "NATS is not reading (the client''s outgoing queue is full): a "
+                    + "broadcast on {0} was discarded. Broadcast misses so far: {1}", m.getSubject(), n);
         }
     }
 

@@ -3,6 +3,7 @@ package io.switchboard.hybrid.internal;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
+import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.switchboard.SwitchboardException;
@@ -11,6 +12,7 @@ import io.switchboard.hybrid.NatsSecurity;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -75,7 +77,17 @@ public final class NatsConnector {
      */
     public static CompletableFuture<Connection> connect(String leg, String url, HybridDriverOptions options,
             NatsSecurity security, boolean failFast, State state) {
-        Options natsOptions = options(leg, url, options, security, state);
+        return connect(leg, url, options, security, failFast, state, null);
+    }
+
+    /**
+     * As {@link #connect(String, String, HybridDriverOptions, NatsSecurity, boolean, State)}; with a non-null
+     * {@code onDiscard}, a publish finding the client's outgoing queue full (a server that stopped reading) is
+     * discarded at once and reported there, instead of blocking the publishing thread (jnats' default).
+     */
+    public static CompletableFuture<Connection> connect(String leg, String url, HybridDriverOptions options,
+            NatsSecurity security, boolean failFast, State state, Consumer<Message> onDiscard) {
+        Options natsOptions = options(leg, url, options, security, state, onDiscard);
         if (failFast) {
             try {
                 return CompletableFuture.completedFuture(Nats.connect(natsOptions));
@@ -116,7 +128,7 @@ public final class NatsConnector {
     }
 
     private static Options options(String leg, String url, HybridDriverOptions options, NatsSecurity security,
-            State state) {
+            State state, Consumer<Message> onDiscard) {
         Options.Builder b = new Options.Builder()
                 .servers(url.split("\\s*,\\s*"))
                 .connectionName("switchboard-" + leg)
@@ -137,7 +149,17 @@ public final class NatsConnector {
                         LOG.log(System.Logger.Level.DEBUG, "{0}: NATS connection exception: {1}", leg,
                                 String.valueOf(exp));
                     }
+
+                    @Override
+                    public void messageDiscarded(Connection conn, Message msg) {
+                        if (onDiscard != null) {
+                            onDiscard.accept(msg);
+                        }
+                    }
                 });
+        if (onDiscard != null) {
+            b.discardMessagesWhenOutgoingQueueFull();
+        }
         try {
             applySecurity(b, security);
             return b.build();
