@@ -404,9 +404,9 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
                 event.data() == null ? null : event.data().getClass());
     }
 
-    /** Calls the driver so that throwing or returning null still yields a (failed) future. */
     /**
-     * Hands a publish to the driver unless {@link #close()} has begun. The publish is counted in {@link #sending}
+     * Hands a publish to the driver unless {@link #close()} has begun; a driver that throws or returns null still
+     * yields a (failed) future. The publish is counted in {@link #sending}
      * while it is being handed over, so that close waits for it before it flushes: a publish that passed the check
      * is in the driver before the flush, and one that did not fails with {@code CLOSED}.
      */

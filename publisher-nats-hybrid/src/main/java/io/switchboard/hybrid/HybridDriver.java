@@ -50,9 +50,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class HybridDriver implements EventDriver {
 
     private static final System.Logger LOG = System.getLogger(HybridDriver.class.getName());
-    /** Room for the NATS headers of a broadcast (the event id) below the server's max payload. */
-    private static final int HEADER_ROOM = 512;
-    private static final long DEFAULT_NATS_MAX_PAYLOAD = 1024 * 1024;
 
     private final HybridDriverOptions options;
     private final EventDriver queueLeg;
@@ -91,9 +88,8 @@ public final class HybridDriver implements EventDriver {
             queueLeg.close(Duration.ZERO);
             throw e;
         }
-        long natsMax = broadcast.maxPayload(DEFAULT_NATS_MAX_PAYLOAD) - HEADER_ROOM;
         this.capabilities = leg.toBuilder()
-                .maxPayloadBytes((int) Math.min(leg.maxPayloadBytes(), natsMax))
+                .maxPayloadBytes(Math.min(leg.maxPayloadBytes(), broadcast.maxEventPayload()))
                 .build();
         LOG.log(System.Logger.Level.INFO, "Hybrid driver: queue leg {0}, broadcast leg {1}", queueLeg.name(),
                 options);

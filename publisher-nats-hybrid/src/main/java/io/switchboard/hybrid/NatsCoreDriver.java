@@ -39,9 +39,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class NatsCoreDriver implements EventDriver {
 
     public static final String NAME = "nats-core";
-    /** Room for the NATS headers (the event id) below the server's max payload. */
-    private static final int HEADER_ROOM = 512;
-    private static final long DEFAULT_NATS_MAX_PAYLOAD = 1024 * 1024;
 
     private final HybridDriverOptions options;
     private final NatsBroadcast nats;
@@ -64,8 +61,7 @@ public final class NatsCoreDriver implements EventDriver {
                 .lateGroupStart(Capabilities.LateGroupStart.LATEST)
                 .deadLettering(Capabilities.DeadLettering.NONE)
                 .batch(Capabilities.BatchMode.NONE, 1)
-                .maxPayloadBytes((int) Math.min(Integer.MAX_VALUE,
-                        nats.maxPayload(DEFAULT_NATS_MAX_PAYLOAD) - HEADER_ROOM))
+                .maxPayloadBytes(nats.maxEventPayload())
                 .attemptCounter(true)
                 .destinations(Capabilities.DestinationPolicy.AUTO_CREATE)
                 .maxDeliveryLatency(Duration.ofMillis(500))

@@ -15,14 +15,18 @@ import io.switchboard.spi.OutboundMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -36,6 +40,10 @@ public final class NatsBroadcast {
     public static final String MSG_ID = "Nats-Msg-Id";
     private static final System.Logger LOG = System.getLogger(NatsBroadcast.class.getName());
     private static final long MISS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** NATS' default max payload, assumed while the server's is not known. */
+    private static final long DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+    /** Room for the NATS headers of a broadcast (the event id) below the server's max payload. */
+    private static final int HEADER_ROOM = 512;
     /** How long the flusher waits for the server's answer before it sends the next PING. */
     private static final Duration FLUSH_WAIT = Duration.ofSeconds(30);
 
@@ -50,7 +58,7 @@ public final class NatsBroadcast {
     private final AtomicLong lastMissLog = new AtomicLong(System.nanoTime() - MISS_LOG_INTERVAL_NANOS);
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The open subscriptions, for {@link #awaitDelivered}. */
-    private final java.util.Set<Receiver> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Receiver> open = ConcurrentHashMap.newKeySet();
     /** Guards {@link #nextFlush} and {@link #flusherRunning}. */
     private final Object flushes = new Object();
     private CompletableFuture<Boolean> nextFlush;
@@ -99,15 +107,19 @@ public final class NatsBroadcast {
         return !closed.get();
     }
 
-    /** The largest payload the server accepts, or {@code fallback} while not connected. */
-    public long maxPayload(long fallback) {
+    /**
+     * The largest event payload a broadcast can carry: the server's max payload (NATS' default of 1 MiB while not
+     * connected) less room for the headers (the event id).
+     */
+    public int maxEventPayload() {
+        long max = 0;
         try {
             Connection c = connection;
-            long max = c == null || c.getServerInfo() == null ? 0 : c.getServerInfo().getMaxPayload();
-            return max > 0 ? max : fallback;
+            max = c == null || c.getServerInfo() == null ? 0 : c.getServerInfo().getMaxPayload();
         } catch (RuntimeException e) {
-            return fallback;
+            // not known: the default below
         }
+        return (int) Math.min(Integer.MAX_VALUE, (max > 0 ? max : DEFAULT_MAX_PAYLOAD) - HEADER_ROOM);
     }
 
     /** Broadcasts {@code message}; never throws. False (and the miss counted and logged) if it was not sent. */
@@ -150,23 +162,23 @@ public final class NatsBroadcast {
             return; // not a broadcast (a protocol message of the client's own)
         }
         sent.decrementAndGet();
-        long n = missed.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastMissLog.get();
-        if (now - last >= MISS_LOG_INTERVAL_NANOS && lastMissLog.compareAndSet(last, now)) {
-            LOG.log(System.Logger.Level.WARNING, "NATS is not reading (the client''s outgoing queue is full): a "
-                    + "broadcast on {0} was discarded. Broadcast misses so far: {1}", m.getSubject(), n);
-        }
+        countMiss("NATS is not reading (the client''s outgoing queue is full): a broadcast on {0} was discarded",
+                m.getSubject());
     }
 
     private void miss(OutboundMessage message, String why) {
+        countMiss("Broadcast leg down ({0}): real-time event {1} of type {2} was not broadcast; it is in the queue "
+                + "leg", why, message.eventId(), message.type());
+    }
+
+    /** Counts a miss and logs {@code what} with the count so far, at most once per {@link #MISS_LOG_INTERVAL_NANOS}. */
+    private void countMiss(String what, Object... args) {
         long n = missed.incrementAndGet();
         long now = System.nanoTime();
         long last = lastMissLog.get();
         if (now - last >= MISS_LOG_INTERVAL_NANOS && lastMissLog.compareAndSet(last, now)) {
-            LOG.log(System.Logger.Level.WARNING, "Broadcast leg down ({0}): real-time event {1} of type {2} was not "
-                    + "broadcast; it is in the queue leg. Broadcast misses so far: {3}", why, message.eventId(),
-                    message.type(), n);
+            LOG.log(System.Logger.Level.WARNING, java.text.MessageFormat.format(what, args)
+                    + ". Broadcast misses so far: " + n);
         }
     }
 
@@ -320,7 +332,7 @@ public final class NatsBroadcast {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return false;
         }
     }
