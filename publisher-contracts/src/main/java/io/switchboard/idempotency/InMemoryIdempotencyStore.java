@@ -12,20 +12,28 @@ import java.util.Objects;
  * An {@link IdempotencyStore} in this process's memory: completed keys are remembered for the window, and at most
  * {@code maxEntries} keys are kept (the oldest are forgotten first, so memory stays bounded under any load).
  * Time comes from an injectable {@link Clock}, so window expiry can be tested without waiting.
+ *
+ * <p>A large store is split into up to {@value #MAX_SEGMENTS} segments by key, each with its own lock and an equal
+ * share of {@code maxEntries}, so that concurrent handlers do not all wait for one lock; "oldest first" then holds
+ * within a segment. A store of fewer than {@value #MIN_SEGMENT_ENTRIES} entries per segment keeps one.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     public static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
+    static final int MAX_SEGMENTS = 16;
+    static final int MIN_SEGMENT_ENTRIES = 1000;
 
     private record Entry(boolean completed, long expiresAtMillis) {
     }
 
+    /** A scope and key; both strings cache their hash codes. */
+    private record Key(String scope, String key) {
+    }
+
     private final Clock clock;
     private final Duration window;
-    private final int maxEntries;
-    /** Insertion-ordered, so the eldest entries are evicted first. Guarded by {@code this}. */
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+    private final Segment[] segments;
 
     public InMemoryIdempotencyStore() {
         this(Clock.systemUTC(), DEFAULT_WINDOW, DEFAULT_MAX_ENTRIES);
@@ -40,38 +48,53 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             throw SwitchboardException.configuration("The idempotency store needs maxEntries >= 1, got " + maxEntries);
         }
         this.window = window;
-        this.maxEntries = maxEntries;
-    }
-
-    @Override
-    public synchronized Claim tryClaim(String scope, String key, Duration lease) {
-        String k = compose(scope, key);
-        long now = clock.millis();
-        Entry existing = entries.get(k);
-        if (existing != null && existing.expiresAtMillis > now) {
-            return existing.completed ? Claim.COMPLETED : Claim.IN_PROGRESS;
+        int count = Integer.highestOneBit(Math.max(1, Math.min(MAX_SEGMENTS, maxEntries / MIN_SEGMENT_ENTRIES)));
+        this.segments = new Segment[count];
+        for (int i = 0; i < count; i++) {
+            segments[i] = new Segment(maxEntries / count);
         }
-        if (existing != null) {
-            entries.remove(k); // re-insert at the end: it is the newest now
+    }
+
+    @Override
+    public Claim tryClaim(String scope, String key, Duration lease) {
+        Key k = new Key(scope, key);
+        Segment segment = segmentOf(k);
+        synchronized (segment) {
+            long now = clock.millis();
+            Entry existing = segment.entries.get(k);
+            if (existing != null && existing.expiresAtMillis > now) {
+                return existing.completed ? Claim.COMPLETED : Claim.IN_PROGRESS;
+            }
+            if (existing != null) {
+                segment.entries.remove(k); // re-insert at the end: it is the newest now
+            }
+            segment.entries.put(k, new Entry(false, now + lease.toMillis()));
+            segment.evict(now);
+            return Claim.ACQUIRED;
         }
-        entries.put(k, new Entry(false, now + lease.toMillis()));
-        evict(now);
-        return Claim.ACQUIRED;
     }
 
     @Override
-    public synchronized void complete(String scope, String key) {
-        String k = compose(scope, key);
-        entries.remove(k);
-        entries.put(k, new Entry(true, clock.millis() + window.toMillis()));
-        evict(clock.millis());
+    public void complete(String scope, String key) {
+        Key k = new Key(scope, key);
+        Segment segment = segmentOf(k);
+        synchronized (segment) {
+            long now = clock.millis();
+            segment.entries.remove(k);
+            segment.entries.put(k, new Entry(true, now + window.toMillis()));
+            segment.evict(now);
+        }
     }
 
     @Override
-    public synchronized void release(String scope, String key) {
-        Entry e = entries.get(compose(scope, key));
-        if (e != null && !e.completed) {
-            entries.remove(compose(scope, key));
+    public void release(String scope, String key) {
+        Key k = new Key(scope, key);
+        Segment segment = segmentOf(k);
+        synchronized (segment) {
+            Entry e = segment.entries.get(k);
+            if (e != null && !e.completed) {
+                segment.entries.remove(k);
+            }
         }
     }
 
@@ -81,22 +104,47 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     /** The number of keys held (claimed or completed), expired ones included until evicted. */
-    public synchronized int size() {
-        return entries.size();
-    }
-
-    /** Drops expired entries from the eldest end, and the eldest entries beyond {@code maxEntries}. */
-    private void evict(long now) {
-        for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext();) {
-            Entry eldest = it.next().getValue();
-            if (entries.size() <= maxEntries && eldest.expiresAtMillis > now) {
-                return;
+    public int size() {
+        int size = 0;
+        for (Segment segment : segments) {
+            synchronized (segment) {
+                size += segment.entries.size();
             }
-            it.remove();
         }
+        return size;
     }
 
-    private static String compose(String scope, String key) {
-        return scope + '\u0000' + key;
+    /**
+     * The segment of a key, from the top bits of its mixed hash: each segment's map indexes by the low bits, which
+     * must not be the same for all of a segment's keys (that would pile them into a sixteenth of the buckets).
+     */
+    private Segment segmentOf(Key k) {
+        if (segments.length == 1) {
+            return segments[0];
+        }
+        int mixed = k.hashCode() * 0x9E3779B9;
+        return segments[mixed >>> (Integer.SIZE - Integer.numberOfTrailingZeros(segments.length))];
+    }
+
+    /** A share of the keys. Guarded by itself. */
+    private static final class Segment {
+        private final int maxEntries;
+        /** Insertion-ordered, so the eldest entries are evicted first. */
+        private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>();
+
+        Segment(int maxEntries) {
+            this.maxEntries = maxEntries;
+        }
+
+        /** Drops expired entries from the eldest end, and the eldest entries beyond {@code maxEntries}. */
+        void evict(long now) {
+            for (Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator(); it.hasNext();) {
+                Entry eldest = it.next().getValue();
+                if (entries.size() <= maxEntries && eldest.expiresAtMillis > now) {
+                    return;
+                }
+                it.remove();
+            }
+        }
     }
 }

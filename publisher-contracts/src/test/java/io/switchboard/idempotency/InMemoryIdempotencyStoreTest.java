@@ -116,6 +116,23 @@ class InMemoryIdempotencyStoreTest {
     }
 
     @Test
+    void aLargeStoreSplitIntoSegmentsStillKeepsAtMostMaxEntriesAndForgetsTheOldest() {
+        InMemoryIdempotencyStore large = new InMemoryIdempotencyStore(clock, WINDOW, 32_000); // 16 segments
+        for (int i = 0; i < 64_000; i++) {
+            large.tryClaim("g", "k" + i, LEASE);
+            large.complete("g", "k" + i);
+        }
+
+        assertThat(large.size()).isLessThanOrEqualTo(32_000).isGreaterThan(30_000);
+        for (int i = 63_000; i < 64_000; i++) {
+            assertThat(large.tryClaim("g", "k" + i, LEASE)).as("recent key k%d", i).isEqualTo(COMPLETED);
+        }
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(large.tryClaim("g", "k" + i, LEASE)).as("old key k%d", i).isEqualTo(ACQUIRED);
+        }
+    }
+
+    @Test
     void invalidSettingsAreRejected() {
         assertThat(catchThrowableOfType(SwitchboardException.class,
                 () -> new InMemoryIdempotencyStore(clock, Duration.ZERO, 10)).reason())
