@@ -15,10 +15,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -45,6 +45,10 @@ public final class ConsumerGroup {
 
     /** What every group of one driver shares. */
     public record Services(Executor handlers, Scheduler scheduler, Clock clock, Consumer<DeadLetter> deadLetters) {
+    }
+
+    /** A message given to a member under the lock, to start on a handler thread after it. */
+    private record Handoff(Member member, Delivery delivery) {
     }
 
     /** One copy of a sent message in a group, with its attempt state. */
@@ -164,6 +168,7 @@ public final class ConsumerGroup {
      * closed.
      */
     public boolean enqueue(List<Delivery> deliveries) {
+        List<Handoff> handoffs = new ArrayList<>(2);
         lock.lock();
         try {
             if (closed) {
@@ -180,11 +185,12 @@ public final class ConsumerGroup {
                     ready.addLast(d);
                 }
             }
-            dispatch();
-            return true;
+            dispatch(null, handoffs);
         } finally {
             lock.unlock();
         }
+        handOff(handoffs);
+        return true;
     }
 
     /**
@@ -209,18 +215,21 @@ public final class ConsumerGroup {
 
     /** Adds a member; it starts with the group's backlog. */
     public DriverSubscription join(ConsumerSpec spec, MessageHandler handler) {
+        List<Handoff> handoffs = new ArrayList<>();
+        Member member;
         lock.lock();
         try {
             if (closed) {
                 throw SwitchboardException.closed("The in-memory driver");
             }
-            Member member = new Member(spec, handler);
+            member = new Member(spec, handler);
             members.add(member);
-            dispatch();
-            return member;
+            dispatch(null, handoffs);
         } finally {
             lock.unlock();
         }
+        handOff(handoffs);
+        return member;
     }
 
     /**
@@ -266,18 +275,14 @@ public final class ConsumerGroup {
         capacity.release(Integer.MAX_VALUE - capacity.availablePermits());
     }
 
-    /** Hands ready messages to members with free concurrency, round-robin. Lock held. */
-    private void dispatch() {
-        dispatch(null);
-    }
-
     /**
-     * As {@link #dispatch()}, but the first message that the round-robin gives to {@code self} (a member whose
-     * handler thread is calling, having just finished a message) is returned, already counted in flight, for the
-     * calling thread to run next instead of handing it to another thread: the members and their order are the same,
-     * only the hand-off to an idle pool thread per message is saved. Lock held.
+     * Gives ready messages to members with free concurrency, round-robin, counting them in flight; each goes to
+     * {@code handoffs}, for {@link #handOff} to start on a handler thread once the lock is released (a thread woken
+     * while the lock is held would only wait for it). The first message the round-robin gives to {@code self} (a
+     * member whose handler thread is calling, having just finished a message) is returned instead, for the calling
+     * thread to run next: the members and their order are the same, only a hand-off is saved. Lock held.
      */
-    private Delivery dispatch(Member self) {
+    private Delivery dispatch(Member self, List<Handoff> handoffs) {
         Delivery forSelf = null;
         while (!closed && !ready.isEmpty()) {
             Member member = nextFreeMember();
@@ -288,17 +293,32 @@ public final class ConsumerGroup {
             member.inFlight++;
             if (member == self && forSelf == null) {
                 forSelf = delivery;
-                continue;
-            }
-            try {
-                services.handlers().execute(() -> run(member, delivery));
-            } catch (RejectedExecutionException shuttingDown) {
-                member.inFlight--;
-                ready.addFirst(delivery);
-                break;
+            } else {
+                handoffs.add(new Handoff(member, delivery));
             }
         }
         return forSelf;
+    }
+
+    /** Starts dispatched messages on handler threads. Lock not held. */
+    private void handOff(List<Handoff> handoffs) {
+        for (int i = 0; i < handoffs.size(); i++) {
+            Handoff h = handoffs.get(i);
+            try {
+                services.handlers().execute(() -> run(h.member(), h.delivery()));
+            } catch (RejectedExecutionException shuttingDown) {
+                lock.lock();
+                try {
+                    h.member().inFlight--;
+                    if (!closed) {
+                        ready.addFirst(h.delivery());
+                    }
+                    handlerFinished.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
     }
 
     private Member nextFreeMember() {
@@ -320,16 +340,10 @@ public final class ConsumerGroup {
      * given to the member comes from {@link #dispatch(Member)} while the member is open and not cancelled.
      */
     private void run(Member member, Delivery first) {
-        boolean cancelled;
-        lock.lock();
-        try {
-            cancelled = member.cancelled;
-            if (!cancelled) {
-                member.running.add(Thread.currentThread());
-            }
-        } finally {
-            lock.unlock();
-        }
+        // Registered before reading the flag, which leave() sets before interrupting the registered threads: either
+        // this thread is interrupted, or it sees the flag. No lock needed.
+        member.running.add(Thread.currentThread());
+        boolean cancelled = member.cancelled;
         Delivery delivery = first;
         while (delivery != null) {
             DeliveryOutcome outcome = cancelled ? DeliveryOutcome.RELEASE : invoke(member, delivery);
@@ -367,6 +381,7 @@ public final class ConsumerGroup {
         Delivery next;
         Delivery retry = null;
         Duration delay = null;
+        List<Handoff> handoffs = new ArrayList<>(2);
         lock.lock();
         try {
             member.inFlight--;
@@ -392,13 +407,14 @@ public final class ConsumerGroup {
                 finish(delivery);
             }
             handlerFinished.signalAll();
-            next = dispatch(member);
+            next = dispatch(member, handoffs);
             if (next == null) {
                 member.running.remove(Thread.currentThread());
             }
         } finally {
             lock.unlock();
         }
+        handOff(handoffs);
         if (retry != null) {
             Delivery again = retry;
             try {
@@ -411,15 +427,17 @@ public final class ConsumerGroup {
     }
 
     private void redeliver(Delivery delivery) {
+        List<Handoff> handoffs = new ArrayList<>(2);
         lock.lock();
         try {
             if (!closed) {
                 ready.addFirst(delivery);
-                dispatch();
+                dispatch(null, handoffs);
             }
         } finally {
             lock.unlock();
         }
+        handOff(handoffs);
     }
 
     /** Acknowledged or dead-lettered: frees its slot and lets its key's next message go. Lock held. */
@@ -490,15 +508,19 @@ public final class ConsumerGroup {
         return member.inFlight <= self;
     }
 
-    /** An open subscription of this group. Its fields are guarded by the group's lock. */
+    /** An open subscription of this group. Its fields are guarded by the group's lock, except where noted. */
     private final class Member implements DriverSubscription {
         private final ConsumerSpec spec;
         private final MessageHandler handler;
-        private final Set<Thread> running = new HashSet<>();
+        /** The threads running this member's messages; concurrent, as a thread registers without the lock. */
+        private final Set<Thread> running = ConcurrentHashMap.newKeySet();
         private int inFlight;
         private boolean open = true;
-        /** Set when the drain timeout passed: messages dispatched but not yet started are released unhandled. */
-        private boolean cancelled;
+        /**
+         * Set (under the lock) when the drain timeout passed: messages dispatched but not yet started are released
+         * unhandled. Volatile: a starting thread reads it without the lock.
+         */
+        private volatile boolean cancelled;
 
         Member(ConsumerSpec spec, MessageHandler handler) {
             this.spec = spec;
