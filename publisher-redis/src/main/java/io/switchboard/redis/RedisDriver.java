@@ -465,7 +465,7 @@ public final class RedisDriver implements EventDriver {
             self[0] = new PubSubConsumer(client, uri, CODEC, keys, spec, handler, onClose);
         } else {
             self[0] = new StreamConsumer(client, uri, CODEC, connection, keys, spec, handler, options.blockTimeout(),
-                    options.claimIdle(), options.commandTimeout(), onClose);
+                    options.claimIdle(), options.readAhead(), options.commandTimeout(), onClose);
         }
         subscriptions.add(self[0]);
         if (closed.get()) {

@@ -33,10 +33,15 @@ import java.util.Locale;
  * @param claimIdle       streams: how long an entry stays pending with a consumer that stopped extending it (a
  *                        crashed one) before another consumer of the group takes it over with XAUTOCLAIM. Default
  *                        30 s
+ * @param readAhead       streams: how many entries one consumer may fetch beyond its handler concurrency, to be
+ *                        handled as threads free up (their leases are extended while they wait). More means fewer
+ *                        XREADGROUP calls per entry (each is an AOF write, so with {@code appendfsync always} an
+ *                        fsync), but a consumer takes more of a burst before the other members of its group get
+ *                        any. Default ({@code null}): as many as its concurrency
  */
 public record RedisDriverOptions(Mode mode, String url, String host, int port, String username, String password,
         boolean tls, Duration connectTimeout, Duration commandTimeout, String prefix, Trim trim, long trimMaxLength,
-        Duration trimMaxAge, int maxPayloadBytes, Duration blockTimeout, Duration claimIdle) {
+        Duration trimMaxAge, int maxPayloadBytes, Duration blockTimeout, Duration claimIdle, Integer readAhead) {
 
     /** How events travel through Redis. */
     public enum Mode {
@@ -73,6 +78,7 @@ public record RedisDriverOptions(Mode mode, String url, String host, int port, S
     public static final String MAX_PAYLOAD_BYTES = PREFIX + ".max-payload-bytes";
     public static final String BLOCK_TIMEOUT = PREFIX + ".block-timeout";
     public static final String CLAIM_IDLE = PREFIX + ".claim-idle";
+    public static final String READ_AHEAD = PREFIX + ".read-ahead";
 
     /** The usual environment variables, used when the {@code event.redis.*} settings are absent. */
     public static final String ENV_URL = "REDIS_URL";
@@ -88,6 +94,8 @@ public record RedisDriverOptions(Mode mode, String url, String host, int port, S
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_BLOCK_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_CLAIM_IDLE = Duration.ofSeconds(30);
+    /** The largest {@code read-ahead}: entries held ahead of handlers cost memory and lease extensions. */
+    public static final int MAX_READ_AHEAD = 10_000;
 
     public RedisDriverOptions {
         mode = mode != null ? mode : Mode.STREAMS;
@@ -139,6 +147,9 @@ public record RedisDriverOptions(Mode mode, String url, String host, int port, S
         if (maxPayloadBytes < 1) {
             problems.add(MAX_PAYLOAD_BYTES + " must be >= 1, got " + maxPayloadBytes);
         }
+        if (readAhead != null && (readAhead < 0 || readAhead > MAX_READ_AHEAD)) {
+            problems.add(READ_AHEAD + " must be 0-" + MAX_READ_AHEAD + ", got " + readAhead);
+        }
         if (!problems.isEmpty()) {
             throw SwitchboardException.configuration("Invalid Redis driver options: " + String.join("; ", problems));
         }
@@ -147,7 +158,7 @@ public record RedisDriverOptions(Mode mode, String url, String host, int port, S
     /** Streams mode on {@code localhost:6379}, everything else default. */
     public static RedisDriverOptions defaults() {
         return new RedisDriverOptions(null, null, null, DEFAULT_PORT, null, null, false, null, null, null, null, 0,
-                null, DEFAULT_MAX_PAYLOAD_BYTES, null, null);
+                null, DEFAULT_MAX_PAYLOAD_BYTES, null, null, null);
     }
 
     /** The defaults, connecting to {@code url}. */
@@ -171,6 +182,7 @@ public record RedisDriverOptions(Mode mode, String url, String host, int port, S
         Duration maxAge = null;
         Duration block = null;
         Duration claim = null;
+        Integer readAhead = null;
         try {
             String p = settings.get(PORT).or(() -> settings.get(ENV_PORT)).orElse(null);
             port = p == null ? DEFAULT_PORT : Integer.parseInt(p);
@@ -214,6 +226,11 @@ public record RedisDriverOptions(Mode mode, String url, String host, int port, S
         } catch (SwitchboardException e) {
             problems.add(e.getMessage());
         }
+        try {
+            readAhead = settings.get(READ_AHEAD).map(Integer::valueOf).orElse(null);
+        } catch (NumberFormatException e) {
+            problems.add(READ_AHEAD + " must be a whole number, got '" + settings.get(READ_AHEAD).get() + "'");
+        }
         String tls = settings.get(TLS, "false").toLowerCase(Locale.ROOT);
         if (!tls.equals("true") && !tls.equals("false")) {
             problems.add(TLS + " must be true or false, got '" + tls + "'");
@@ -226,7 +243,7 @@ public record RedisDriverOptions(Mode mode, String url, String host, int port, S
                 settings.get(USERNAME).orElse(null),
                 settings.get(PASSWORD).or(() -> settings.get(ENV_PASSWORD)).orElse(null),
                 tls.equals("true"), connect, command, settings.get(KEY_PREFIX).orElse(null), trim, maxLength, maxAge,
-                maxPayload, block, claim);
+                maxPayload, block, claim, readAhead);
     }
 
     /** The lettuce URI these options describe (URL or host/port, credentials, TLS, timeouts). */
@@ -257,53 +274,59 @@ public record RedisDriverOptions(Mode mode, String url, String host, int port, S
 
     public RedisDriverOptions withMode(Mode mode) {
         return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
-                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle);
+                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
     }
 
     public RedisDriverOptions withUrl(String url) {
         return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
-                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle);
+                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
     }
 
     public RedisDriverOptions withHost(String host, int port) {
         return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
-                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle);
+                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
     }
 
     public RedisDriverOptions withCredentials(String username, String password) {
         return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
-                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle);
+                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
     }
 
     public RedisDriverOptions withTls(boolean tls) {
         return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
-                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle);
+                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
     }
 
     public RedisDriverOptions withTimeouts(Duration connectTimeout, Duration commandTimeout) {
         return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
-                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle);
+                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
     }
 
     public RedisDriverOptions withPrefix(String prefix) {
         return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
-                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle);
+                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
     }
 
     /** {@code trim} with its bound: {@code maxLength} for MAXLEN, {@code maxAge} for MINID (the other is ignored). */
     public RedisDriverOptions withTrim(Trim trim, long maxLength, Duration maxAge) {
         return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
-                prefix, trim, maxLength, maxAge, maxPayloadBytes, blockTimeout, claimIdle);
+                prefix, trim, maxLength, maxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
     }
 
     public RedisDriverOptions withMaxPayloadBytes(int maxPayloadBytes) {
         return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
-                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle);
+                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
+    }
+
+    /** See {@link #readAhead()}; {@code null} for the default. */
+    public RedisDriverOptions withReadAhead(Integer readAhead) {
+        return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
+                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
     }
 
     public RedisDriverOptions withConsumerTimings(Duration blockTimeout, Duration claimIdle) {
         return new RedisDriverOptions(mode, url, host, port, username, password, tls, connectTimeout, commandTimeout,
-                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle);
+                prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes, blockTimeout, claimIdle, readAhead);
     }
 
     @Override
@@ -313,7 +336,8 @@ public record RedisDriverOptions(Mode mode, String url, String host, int port, S
                 + ", connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout + ", prefix=" + prefix
                 + ", trim=" + trim + (trim == Trim.MAXLEN ? " " + trimMaxLength : "")
                 + (trim == Trim.MINID ? " " + trimMaxAge : "") + ", maxPayloadBytes=" + maxPayloadBytes
-                + ", blockTimeout=" + blockTimeout + ", claimIdle=" + claimIdle + "]";
+                + ", blockTimeout=" + blockTimeout + ", claimIdle=" + claimIdle
+                + ", readAhead=" + (readAhead == null ? "concurrency" : readAhead) + "]";
     }
 
     /** {@code url} with any {@code user:password@} part replaced by {@code ****@}. */

@@ -20,13 +20,16 @@ class RedisDriverOptionsTest {
         assertThat(o.trim()).isEqualTo(RedisDriverOptions.Trim.NONE);
         assertThat(o.prefix()).isEqualTo("events:");
         assertThat(o.claimIdle()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(o.readAhead()).isNull(); // as many as each consumer's concurrency
+        assertThat(RedisDriverOptions.fromSettings(DriverSettings.of(Map.of("event.redis.read-ahead", "96")))
+                .readAhead()).isEqualTo(96);
     }
 
     @Test
     void everyProblemIsReportedAtOnceByPropertyName() {
         assertThatThrownBy(() -> new RedisDriverOptions(null, "http://x", null, 0, "bob", null, false,
                 Duration.ZERO, Duration.ofSeconds(-1), "a b", RedisDriverOptions.Trim.MAXLEN, 0, null, 0,
-                Duration.ZERO, Duration.ZERO))
+                Duration.ZERO, Duration.ZERO, -1))
                 .isInstanceOfSatisfying(SwitchboardException.class,
                         e -> assertThat(e.reason()).isEqualTo(SwitchboardException.Reason.CONFIGURATION))
                 .hasMessageContaining("event.redis.url must start with redis:// or rediss://")
@@ -38,7 +41,8 @@ class RedisDriverOptionsTest {
                 .hasMessageContaining("event.redis.claim-idle must be a positive duration")
                 .hasMessageContaining("event.redis.prefix must not contain spaces")
                 .hasMessageContaining("event.redis.trim-max-length must be >= 1 with event.redis.trim=maxlen")
-                .hasMessageContaining("event.redis.max-payload-bytes must be >= 1");
+                .hasMessageContaining("event.redis.max-payload-bytes must be >= 1")
+                .hasMessageContaining("event.redis.read-ahead must be 0-10000, got -1");
     }
 
     @Test
@@ -62,11 +66,12 @@ class RedisDriverOptionsTest {
     void badSettingsAreNamedWithTheValidValues() {
         assertThatThrownBy(() -> RedisDriverOptions.fromSettings(DriverSettings.of(Map.of(
                 "event.redis.mode", "fanout", "event.redis.port", "six", "event.redis.tls", "yes",
-                "event.redis.claim-idle", "soon"))))
+                "event.redis.claim-idle", "soon", "event.redis.read-ahead", "lots"))))
                 .hasMessageContaining("event.redis.mode must be one of [streams, pubsub], got 'fanout'")
                 .hasMessageContaining("event.redis.port (or REDIS_PORT) must be a whole number, got 'six'")
                 .hasMessageContaining("event.redis.tls must be true or false")
-                .hasMessageContaining("event.redis.claim-idle must be a duration");
+                .hasMessageContaining("event.redis.claim-idle must be a duration")
+                .hasMessageContaining("event.redis.read-ahead must be a whole number, got 'lots'");
     }
 
     @Test

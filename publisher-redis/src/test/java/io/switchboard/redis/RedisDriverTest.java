@@ -203,6 +203,32 @@ class RedisDriverTest {
     }
 
     @Test
+    void aConsumerHoldsItsConcurrencyPlusTheReadAheadAndNoMore() throws Exception {
+        for (Integer readAhead : new Integer[] {null, 5}) {
+            String type = "read.ahead." + (readAhead == null ? "default" : "five");
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            Set<Integer> handled = ConcurrentHashMap.newKeySet();
+            try (Switchboard board = Switchboard.builder(new RedisDriver(options().withReadAhead(readAhead)))
+                    .build()) {
+                board.subscribe(io.switchboard.SubscriptionRequest.group("ahead", type, Map.class, e -> {
+                    gate.await();
+                    handled.add((Integer) e.data().get("i"));
+                }).withMaxConcurrency(2));
+                for (int i = 0; i < 30; i++) {
+                    board.publish(type, Map.of("i", i)).join();
+                }
+                // Two handlers blocked, the rest fetched ahead: pending with the group, nothing more is read.
+                int expected = 2 + (readAhead == null ? 2 : readAhead);
+                await(() -> rawConnection.sync().xpending("events:" + type, "ahead").getCount() == expected);
+                pause(600); // three block timeouts: a consumer that read more would show it by now
+                assertThat(rawConnection.sync().xpending("events:" + type, "ahead").getCount()).isEqualTo(expected);
+                gate.countDown();
+                await(() -> handled.size() == 30);
+            }
+        }
+    }
+
+    @Test
     void maxlenTrimmingBoundsTheStreamAndTheDefaultKeepsEverything() {
         try (Switchboard trimmed = Switchboard.builder(new RedisDriver(options()
                 .withTrim(RedisDriverOptions.Trim.MAXLEN, 10, null))).build();

@@ -66,6 +66,13 @@ public class RedisDriverProperties {
      */
     private Duration claimIdle = Duration.ofSeconds(30);
 
+    /**
+     * Streams: how many entries one consumer may fetch beyond its handler concurrency. More means fewer reads per
+     * entry (with appendfsync always, fewer fsyncs); less spreads a burst more evenly over a group's members.
+     * Default: as many as the consumer's concurrency.
+     */
+    private Integer readAhead;
+
     /** The driver options these settings describe, with {@code environment} supplying the REDIS_* defaults. */
     public RedisDriverOptions toOptions(Function<String, String> environment) {
         String effectiveUrl = url != null ? url : environment.apply(RedisDriverOptions.ENV_URL);
@@ -74,7 +81,7 @@ public class RedisDriverProperties {
         String effectivePassword = password != null ? password : environment.apply(RedisDriverOptions.ENV_PASSWORD);
         return new RedisDriverOptions(mode, effectiveUrl, effectiveHost, effectivePort, username, effectivePassword,
                 tls, connectTimeout, commandTimeout, prefix, trim, trimMaxLength, trimMaxAge, maxPayloadBytes,
-                blockTimeout, claimIdle);
+                blockTimeout, claimIdle, readAhead);
     }
 
     private static int parsePort(String value) {
@@ -214,6 +221,14 @@ public class RedisDriverProperties {
 
     public void setClaimIdle(Duration claimIdle) {
         this.claimIdle = claimIdle;
+    }
+
+    public Integer getReadAhead() {
+        return readAhead;
+    }
+
+    public void setReadAhead(Integer readAhead) {
+        this.readAhead = readAhead;
     }
 
     @Override

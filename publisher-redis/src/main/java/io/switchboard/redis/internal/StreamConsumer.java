@@ -48,8 +48,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A dedicated connection runs the loop: look for new streams in the registry set (pattern subscriptions), take
  * over entries another consumer left pending longer than the claim-idle time (XAUTOCLAIM), then XREADGROUP with BLOCK
- * for new entries, never more than the free handler slots. Handlers run on a {@link KeyedDispatcher} (per-key order
- * within this consumer). An entry is acknowledged (XACK) after its handler returned; a retry keeps it pending and
+ * for new entries, never more than its free slots (its handler concurrency plus the read-ahead). Handlers run on a
+ * {@link KeyedDispatcher} (per-key order within this consumer). An entry is acknowledged (XACK) after its handler returned; a retry keeps it pending and
  * claims it again (XCLAIM with the next delivery count) when its back-off has passed; a dead letter is written to the
  * dead-letter stream and acknowledged in one script. While an entry is in this consumer's hands its idle time is
  * reset periodically (XCLAIM JUSTID), so other consumers do not take over a slow handler or a waiting retry; when the
@@ -109,7 +109,7 @@ public final class StreamConsumer implements DriverSubscription {
      */
     public StreamConsumer(RedisClient client, RedisURI uri, RedisCodec<String, byte[]> codec,
             StatefulRedisConnection<String, byte[]> shared, RedisKeys keys, ConsumerSpec spec, MessageHandler handler,
-            Duration blockTimeout, Duration claimIdle, Duration commandTimeout, Runnable onClose) {
+            Duration blockTimeout, Duration claimIdle, Integer readAhead, Duration commandTimeout, Runnable onClose) {
         this.shared = shared;
         this.keys = keys;
         this.spec = spec;
@@ -148,8 +148,9 @@ public final class StreamConsumer implements DriverSubscription {
             throw SwitchboardException.of(RedisFailures.reasonOf(e), "Cannot subscribe " + spec.pattern()
                     + " (group " + group + "): " + e.getMessage(), e);
         }
-        // Entries fetched ahead of a free handler thread: twice the concurrency (each keeps its lease extended).
-        this.slots = new Semaphore(2 * spec.maxConcurrency());
+        // Entries fetched ahead of a free handler thread (each keeps its lease extended): by default as many as the
+        // concurrency.
+        this.slots = new Semaphore(spec.maxConcurrency() + (readAhead != null ? readAhead : spec.maxConcurrency()));
         this.dispatcher = new KeyedDispatcher(spec.maxConcurrency(), "switchboard-redis-" + spec.id());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "switchboard-redis-" + spec.id() + "-timer");
