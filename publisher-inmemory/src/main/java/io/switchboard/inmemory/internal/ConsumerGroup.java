@@ -337,7 +337,7 @@ public final class ConsumerGroup {
     /**
      * On a handler thread: runs {@code first}, then each message the group gives this member next. The thread stays
      * in the member's {@code running} set from the first message to the last, so closing can interrupt it; a message
-     * given to the member comes from {@link #dispatch(Member)} while the member is open and not cancelled.
+     * given to the member comes from {@link #dispatch(Member, List)} while the member is open and not cancelled.
      */
     private void run(Member member, Delivery first) {
         // Registered before reading the flag, which leave() sets before interrupting the registered threads: either
