@@ -89,6 +89,14 @@ public final class RedisDriver implements EventDriver {
      */
     public static final int MAX_QUEUED_COMMANDS = 4 * MAX_SENDS_IN_FLIGHT;
 
+    /**
+     * The most acknowledgements (XACK) of all the driver's consumers waiting for Redis at once, on the shared
+     * connection, so that with the send window they stay within {@link #MAX_QUEUED_COMMANDS} and leave room for the
+     * consumers' other commands. Without it, consumers reading ahead could queue acknowledgements faster than Redis
+     * answered them, and lettuce refused commands beyond its queue (acknowledgements lost, entries redelivered).
+     */
+    public static final int MAX_ACKS_IN_FLIGHT = 2 * MAX_SENDS_IN_FLIGHT;
+
     /** How long a stream counts as registered by this driver before a publish registers it again. */
     static final Duration REGISTRATION_REFRESH = Duration.ofSeconds(1);
 
@@ -114,6 +122,7 @@ public final class RedisDriver implements EventDriver {
     private volatile boolean flushing;
     /** Sends waiting for Redis' reply at most; a publisher faster than Redis waits here (backpressure). */
     private final Semaphore window = new Semaphore(MAX_SENDS_IN_FLIGHT);
+    private final Semaphore ackWindow = new Semaphore(MAX_ACKS_IN_FLIGHT);
     /** Streams this driver has written to, for {@link #flush(Duration)}. */
     private final Set<String> written = ConcurrentHashMap.newKeySet();
     /** Window slots of sends that timed out and may still be queued in lettuce (see {@link #park()}). */
@@ -465,7 +474,7 @@ public final class RedisDriver implements EventDriver {
             self[0] = new PubSubConsumer(client, uri, CODEC, keys, spec, handler, onClose);
         } else {
             self[0] = new StreamConsumer(client, uri, CODEC, connection, keys, spec, handler, options.blockTimeout(),
-                    options.claimIdle(), options.readAhead(), options.commandTimeout(), onClose);
+                    options.claimIdle(), options.readAhead(), options.commandTimeout(), ackWindow, onClose);
         }
         subscriptions.add(self[0]);
         if (closed.get()) {

@@ -229,6 +229,35 @@ class RedisDriverTest {
     }
 
     @Test
+    void acknowledgementsWaitForRoomWhileRedisStallsInsteadOfBeingRefusedAndLeftPending() throws Exception {
+        int entries = 3000; // more than lettuce's queue on the shared connection takes (MAX_QUEUED_COMMANDS)
+        String type = "ack.window.stall";
+        try (FaultProxy proxy = FaultProxy.to(redis)) {
+            RedisDriver driver = new RedisDriver(RedisDriverOptions.forUrl(proxy.endpoint("redis"))
+                    .withConsumerTimings(Duration.ofMillis(200), Duration.ofSeconds(30)).withReadAhead(entries));
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            try (Switchboard board = Switchboard.builder(driver).build()) {
+                board.subscribe(io.switchboard.SubscriptionRequest.group("acks", type, Map.class, e -> gate.await()));
+                List<java.util.concurrent.CompletableFuture<?>> sent = new java.util.ArrayList<>();
+                for (int i = 0; i < entries; i++) {
+                    sent.add(board.publish(type, Map.of("i", i)));
+                }
+                sent.forEach(java.util.concurrent.CompletableFuture::join);
+                // The consumer has read everything ahead; its handlers wait at the gate.
+                await(() -> rawConnection.sync().xpending("events:" + type, "acks").getCount() == entries);
+                proxy.stall();
+                gate.countDown(); // every handler returns at once: 3,000 acknowledgements while Redis does not answer
+                pause(1000);
+                proxy.resume();
+                // All acknowledged once Redis answers: none was refused and left pending for a redelivery.
+                await(() -> rawConnection.sync().xpending("events:" + type, "acks").getCount() == 0);
+            } finally {
+                proxy.resume();
+            }
+        }
+    }
+
+    @Test
     void maxlenTrimmingBoundsTheStreamAndTheDefaultKeepsEverything() {
         try (Switchboard trimmed = Switchboard.builder(new RedisDriver(options()
                 .withTrim(RedisDriverOptions.Trim.MAXLEN, 10, null))).build();

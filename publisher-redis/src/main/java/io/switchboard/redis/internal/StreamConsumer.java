@@ -5,6 +5,7 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
@@ -49,11 +50,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A dedicated connection runs the loop: look for new streams in the registry set (pattern subscriptions), take
  * over entries another consumer left pending longer than the claim-idle time (XAUTOCLAIM), then XREADGROUP with BLOCK
  * for new entries, never more than its free slots (its handler concurrency plus the read-ahead). Handlers run on a
- * {@link KeyedDispatcher} (per-key order within this consumer). An entry is acknowledged (XACK) after its handler returned; a retry keeps it pending and
- * claims it again (XCLAIM with the next delivery count) when its back-off has passed; a dead letter is written to the
- * dead-letter stream and acknowledged in one script. While an entry is in this consumer's hands its idle time is
- * reset periodically (XCLAIM JUSTID), so other consumers do not take over a slow handler or a waiting retry; when the
- * consumer stops, the entries it did not finish are marked idle so another consumer takes them over at once.
+ * {@link KeyedDispatcher} (per-key order within this consumer). An entry is acknowledged (XACK) after its handler
+ * returned; a retry keeps it pending and claims it again (XCLAIM with the next delivery count) when its back-off has
+ * passed; a dead letter is written to the dead-letter stream and acknowledged in one script. While an entry is in
+ * this consumer's hands its idle time is reset periodically (XCLAIM JUSTID), so other consumers do not take over a
+ * slow handler or a waiting retry; when the consumer stops, the entries it did not finish are marked idle so another
+ * consumer takes them over at once.
  */
 public final class StreamConsumer implements DriverSubscription {
 
@@ -82,6 +84,8 @@ public final class StreamConsumer implements DriverSubscription {
     /** Entries this consumer holds (being handled, queued behind their key, or waiting for a retry). */
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Semaphore slots;
+    /** Shared by the driver's consumers: acknowledgements waiting for Redis. */
+    private final Semaphore ackWindow;
     private final KeyedDispatcher dispatcher;
     private final ScheduledExecutorService timer;
     private final Thread loop;
@@ -109,7 +113,8 @@ public final class StreamConsumer implements DriverSubscription {
      */
     public StreamConsumer(RedisClient client, RedisURI uri, RedisCodec<String, byte[]> codec,
             StatefulRedisConnection<String, byte[]> shared, RedisKeys keys, ConsumerSpec spec, MessageHandler handler,
-            Duration blockTimeout, Duration claimIdle, Integer readAhead, Duration commandTimeout, Runnable onClose) {
+            Duration blockTimeout, Duration claimIdle, Integer readAhead, Duration commandTimeout, Semaphore ackWindow,
+            Runnable onClose) {
         this.shared = shared;
         this.keys = keys;
         this.spec = spec;
@@ -117,6 +122,7 @@ public final class StreamConsumer implements DriverSubscription {
         this.blockTimeout = blockTimeout;
         this.claimIdle = claimIdle;
         this.commandTimeout = commandTimeout;
+        this.ackWindow = ackWindow;
         this.onClose = onClose;
         String unique = spec.id() + "-" + UUID.randomUUID().toString().substring(0, 8);
         // A broadcast subscription is a group of its own, starting at the end and removed when it closes.
@@ -457,8 +463,21 @@ public final class StreamConsumer implements DriverSubscription {
             acking.add(ref);
             CompletableFuture<Long> ack;
             try {
-                ack = shared.async().xack(entry.stream(), group, entry.id()).toCompletableFuture();
+                if (!ackWindow.tryAcquire(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new RedisCommandTimeoutException("the driver's acknowledgement window has been full for "
+                            + "longer than the command timeout");
+                }
+                try {
+                    ack = shared.async().xack(entry.stream(), group, entry.id()).toCompletableFuture();
+                } catch (RuntimeException e) {
+                    ackWindow.release();
+                    throw e;
+                }
+                ack.whenComplete((n, e) -> ackWindow.release());
             } catch (RuntimeException e) {
+                ack = CompletableFuture.failedFuture(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 ack = CompletableFuture.failedFuture(e);
             }
             ack.whenComplete((n, e) -> {
