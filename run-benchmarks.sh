@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the benchmarks module and runs every benchmark: Switchboard against the raw clients on local Redis and NATS
-# servers that it starts (and stops) itself. Results: benchmarks/target/results/ (summary.csv, latency.csv,
+# servers that it starts (and stops) itself. Results: benchmarks/target/results/ (summary.csv, latency.csv, cpu.csv,
 # summary.md, summary.png). Options are passed on, e.g. --short (tiny counts), --only in-memory,redis-streams.
 # Extra JVM options for the benchmark JVM go in BENCH_JVM_OPTS (split on spaces), e.g. a flight recording:
 #   BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" ./run-benchmarks.sh --only in-memory

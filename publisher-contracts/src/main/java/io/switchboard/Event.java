@@ -79,9 +79,9 @@ public record Event<T>(
         b.version = version;
         b.source = source;
         b.schemaVersion = schemaVersion;
-        b.headers.putAll(headers);
+        b.headers = headers.isEmpty() ? null : new LinkedHashMap<>(headers);
         b.data = data;
-        b.extensions.putAll(extensions);
+        b.extensions = extensions.isEmpty() ? null : new LinkedHashMap<>(extensions);
         return b;
     }
 
@@ -127,9 +127,10 @@ public record Event<T>(
         private Long version;
         private String source;
         private Integer schemaVersion;
-        private final Map<String, String> headers = new LinkedHashMap<>();
+        /** Created when the first header is set (most events have none, and one is built per publish). */
+        private Map<String, String> headers;
         private T data;
-        private final Map<String, Object> extensions = new LinkedHashMap<>();
+        private Map<String, Object> extensions;
 
         private Builder() {
         }
@@ -198,13 +199,15 @@ public record Event<T>(
         }
 
         public Builder<T> header(String key, String value) {
-            this.headers.put(key, value);
+            if (headers == null) {
+                headers = new LinkedHashMap<>();
+            }
+            headers.put(key, value);
             return this;
         }
 
         public Builder<T> headers(Map<String, String> headers) {
-            this.headers.clear();
-            this.headers.putAll(headers);
+            this.headers = new LinkedHashMap<>(headers);
             return this;
         }
 
@@ -216,7 +219,10 @@ public record Event<T>(
         }
 
         public Builder<T> extension(String name, Object value) {
-            this.extensions.put(name, value);
+            if (extensions == null) {
+                extensions = new LinkedHashMap<>();
+            }
+            extensions.put(name, value);
             return this;
         }
 

@@ -10,11 +10,11 @@ public final class EventIds {
 
     /** A new event id, e.g. {@code evt_01JD5Z8R8M4Q0S2XKJ0B6Y9W3C}. */
     public static String newEventId() {
-        return "evt_" + Ulid.next();
+        return Ulid.next("evt_");
     }
 
     /** A new correlation id, e.g. {@code corr_01JD5Z8R8M4Q0S2XKJ0B6Y9W3D}. */
     public static String newCorrelationId() {
-        return "corr_" + Ulid.next();
+        return Ulid.next("corr_");
     }
 }

@@ -5,6 +5,7 @@ import io.switchboard.idempotency.InMemoryIdempotencyStore;
 import io.switchboard.internal.Counters;
 import io.switchboard.internal.CurrentDelivery;
 import io.switchboard.internal.DeliveryPipeline;
+import io.switchboard.internal.PublishDeadlines;
 import io.switchboard.spi.ConsumerSpec;
 import io.switchboard.spi.DriverSettings;
 import io.switchboard.spi.DriverSubscription;
@@ -14,8 +15,10 @@ import io.switchboard.spi.OutboundMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -24,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,6 +70,7 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Publishes being handed to the driver now; {@link #close()} waits for them before it flushes. */
     private final LongAdder sending = new LongAdder();
+    private final PublishDeadlines deadlines;
 
     private Switchboard(Builder b) {
         this.driver = b.driver;
@@ -79,6 +82,7 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
         this.defaultIdempotencyKey = b.idempotencyKey;
         this.retryPolicy = b.retryPolicy;
         this.publishTimeout = b.publishTimeout;
+        this.deadlines = new PublishDeadlines(publishTimeout, "switchboard-publish-deadlines-" + driver.name());
         this.drainTimeout = b.drainTimeout;
         this.defaultConcurrency = b.concurrency;
         this.source = b.source;
@@ -340,6 +344,7 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
             }
         }
         driver.close(drainTimeout);
+        deadlines.stop(); // its thread ends when the publishes still open have ended
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -377,12 +382,15 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
                 && Objects.equals(traceparent, event.headers().get("traceparent"))) {
             return event;
         }
-        Event.Builder<T> b = event.toBuilder().correlationId(correlationId).causationId(causationId)
-                .source(eventSource);
-        if (traceparent != null) {
-            b.header("traceparent", traceparent);
+        Map<String, String> headers = event.headers();
+        if (traceparent != null && !traceparent.equals(headers.get("traceparent"))) {
+            headers = new LinkedHashMap<>(headers);
+            headers.put("traceparent", traceparent);
         }
-        return b.build();
+        // The constructor, not a builder: this runs for nearly every publish.
+        return new Event<>(event.id(), event.type(), event.timestamp(), correlationId, causationId,
+                event.aggregateId(), event.aggregateType(), event.version(), eventSource, event.schemaVersion(),
+                headers, event.data(), event.extensions());
     }
 
     private OutboundMessage encode(Event<?> event) {
@@ -463,18 +471,44 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
             counters.publishFailures.add(count);
             return CompletableFuture.failedFuture(translate(error, event));
         }
-        CompletableFuture<R> result = new CompletableFuture<>();
-        // A copy, so the deadline never completes the driver's own future.
-        sent.copy().orTimeout(publishTimeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, error) -> {
-            if (error == null) {
-                counters.published.add(count);
-                result.complete(value);
-            } else {
-                counters.publishFailures.add(count);
-                result.completeExceptionally(translate(error, event));
-            }
-        });
+        // The deadline completes only the caller's future, never the driver's own.
+        Pending<R> result = new Pending<>(deadlines.deadlineFromNow(), event, count, value);
+        sent.whenComplete(result::settle);
+        if (!result.isDone()) {
+            deadlines.watch(result);
+        }
         return result;
+    }
+
+    /** The caller's future of a publish the driver has not answered yet; counted once, however it ends. */
+    private final class Pending<R> extends PublishDeadlines.Watched<R> {
+        private final Event<?> event;
+        private final int count;
+        private final R value;
+
+        Pending(long deadlineNanos, Event<?> event, int count, R value) {
+            super(deadlineNanos);
+            this.event = event;
+            this.count = count;
+            this.value = value;
+        }
+
+        void settle(Object ok, Throwable error) {
+            if (error == null) {
+                if (complete(value)) {
+                    counters.published.add(count);
+                }
+            } else if (completeExceptionally(translate(error, event))) {
+                counters.publishFailures.add(count);
+            }
+        }
+
+        @Override
+        protected void expire() {
+            if (completeExceptionally(translate(new TimeoutException(), event))) {
+                counters.publishFailures.add(count);
+            }
+        }
     }
 
     private SwitchboardException translate(Throwable error, Event<?> event) {

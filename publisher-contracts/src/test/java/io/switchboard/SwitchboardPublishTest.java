@@ -170,6 +170,34 @@ class SwitchboardPublishTest {
     }
 
     @Test
+    void aDriverAnsweringAfterTheTimeoutChangesNeitherTheOutcomeNorTheCounts() {
+        CompletableFuture<Void> late = new CompletableFuture<>();
+        driver.onSend(m -> late);
+        CompletableFuture<Event<String>> publish = switchboard.publish(Event.of("user.created", "x"));
+
+        assertThat(failure(publish).reason()).isEqualTo(Reason.TIMEOUT);
+        late.complete(null);
+
+        assertThat(publish.isCompletedExceptionally()).isTrue();
+        assertThat(switchboard.metrics().publishFailures()).isEqualTo(1);
+        assertThat(switchboard.metrics().published()).isZero();
+    }
+
+    @Test
+    void anAnswerBeforeTheTimeoutIsCountedOnceAndTheDeadlineLaterChangesNothing() throws Exception {
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        driver.onSend(m -> answer);
+        CompletableFuture<Event<String>> publish = switchboard.publish(Event.of("user.created", "x"));
+        answer.complete(null);
+
+        assertThat(publish.get(1, TimeUnit.SECONDS).type().value()).isEqualTo("user.created");
+        Thread.sleep(400); // past the 200 ms publish timeout
+        assertThat(publish.isCompletedExceptionally()).isFalse();
+        assertThat(switchboard.metrics().published()).isEqualTo(1);
+        assertThat(switchboard.metrics().publishFailures()).isZero();
+    }
+
+    @Test
     void publishingAfterCloseFailsWithClosed() {
         switchboard.close();
 

@@ -113,7 +113,7 @@ public final class BenchmarkMain {
         }
         Path out = config.output();
         ResultsWriter.write(out, results, config, machine, MachineDescription.loadAverage(), started);
-        log("Wrote %s (summary.csv, latency.csv, summary.md, summary.png) in %d s", out,
+        log("Wrote %s (summary.csv, latency.csv, cpu.csv, summary.md, summary.png) in %d s", out,
                 Duration.between(started, Instant.now()).toSeconds());
         if (!errors.isEmpty()) {
             throw new BenchmarkException("The benchmarks had failures (results written for the rest):\n  "
@@ -136,8 +136,9 @@ public final class BenchmarkMain {
             Payloads payloads = new Payloads(size);
             for (String mode : List.of(Results.SINGLE, Results.BATCH)) {
                 int batch = mode.equals(Results.BATCH) ? config.batchSize() : 1;
-                List<Double> raw = new ArrayList<>();
-                List<Double> switchboard = new ArrayList<>();
+                List<Measurements.Throughput> raw = new ArrayList<>();
+                List<Measurements.Throughput> switchboard = new ArrayList<>();
+                CpuMeter cpu = new CpuMeter(brokers::cpuNanos);
                 for (int round = 0; round < config.rounds(); round++) {
                     boolean rawFirst = round % 2 == 0;
                     for (boolean isRaw : rawFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
@@ -146,16 +147,23 @@ public final class BenchmarkMain {
                         }
                         Measurements.Throughput t = phase(fixture, brokers, payloads, isRaw, (side, sink) ->
                                 Measurements.throughput(side, sink, 0, config.warmupEvents(),
-                                        config.measuredEvents(), config.window(), batch, config.phaseTimeout()));
-                        (isRaw ? raw : switchboard).add(t.eventsPerSecond());
+                                        config.measuredEvents(), config.window(), batch, config.phaseTimeout(), cpu));
+                        (isRaw ? raw : switchboard).add(t);
                         noteShortfall(fixture, size, mode, isRaw, t.published(), t.delivered());
                     }
                 }
-                Double sb = median(switchboard);
-                Double r = median(raw);
+                Double sb = median(switchboard, Measurements.Throughput::eventsPerSecond);
+                Double r = median(raw, Measurements.Throughput::eventsPerSecond);
                 results.summary.add(new Results.SummaryRow(fixture.name(), size, mode, sb, r, null, null, null));
-                log("  %5d B %-9s Switchboard %s ev/s, raw %s ev/s, ratio %s", size, mode, fmt(sb), fmt(r),
-                        sb == null || r == null ? "–" : String.format(Locale.ROOT, "%.3f", sb / r));
+                Results.CpuRow cpuRow = new Results.CpuRow(fixture.name(), size, mode,
+                        median(switchboard, t -> t.cpu().clientMicros()), median(raw, t -> t.cpu().clientMicros()),
+                        median(switchboard, t -> t.cpu().brokerMicros()), median(raw, t -> t.cpu().brokerMicros()));
+                results.cpu.add(cpuRow);
+                log("  %5d B %-9s Switchboard %s ev/s, raw %s ev/s, ratio %s; CPU µs/event client + broker: "
+                        + "Switchboard %s + %s, raw %s + %s", size, mode, fmt(sb), fmt(r),
+                        sb == null || r == null ? "–" : String.format(Locale.ROOT, "%.3f", sb / r),
+                        fmt2(cpuRow.switchboardClient()), fmt2(cpuRow.switchboardBroker()), fmt2(cpuRow.rawClient()),
+                        fmt2(cpuRow.rawBroker()));
             }
             latency(fixture, brokers, payloads, available);
         }
@@ -261,17 +269,26 @@ public final class BenchmarkMain {
         }
     }
 
-    private static Double median(List<Double> values) {
-        if (values.isEmpty()) {
+    /** The median of a figure over the rounds; {@code null} if there were none, or the figure is unknown (< 0). */
+    private static Double median(List<Measurements.Throughput> rounds,
+            java.util.function.ToDoubleFunction<Measurements.Throughput> figure) {
+        if (rounds.isEmpty()) {
             return null;
         }
-        List<Double> sorted = values.stream().sorted().toList();
+        List<Double> sorted = rounds.stream().map(figure::applyAsDouble).sorted().toList();
+        if (sorted.get(0) < 0) {
+            return null;
+        }
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static String fmt(Double v) {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String fmt2(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     /** The drivers log through System.Logger (java.util.logging here): only warnings, so the progress stays legible. */

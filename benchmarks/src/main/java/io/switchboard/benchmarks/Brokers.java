@@ -82,6 +82,19 @@ public final class Brokers implements AutoCloseable {
         }
     }
 
+    /** CPU nanoseconds used so far by every broker this run started (see {@link CpuMeter}); -1 if unknown. */
+    synchronized long cpuNanos() {
+        long sum = 0;
+        for (LocalBroker broker : started.values()) {
+            long used = CpuMeter.processNanos(broker.pid());
+            if (used < 0) {
+                return -1;
+            }
+            sum += used;
+        }
+        return sum;
+    }
+
     /** Suspends the given brokers' processes (SIGSTOP). */
     synchronized void freeze(Iterable<Kind> kinds) {
         for (Kind kind : kinds) {

@@ -16,8 +16,11 @@ final class Measurements {
     private Measurements() {
     }
 
-    /** Throughput of one measured run: acknowledged events per second, and how many were delivered. */
-    record Throughput(double eventsPerSecond, long published, long delivered) {
+    /**
+     * Throughput of one measured run: acknowledged events per second, how many were delivered, and the CPU spent
+     * per measured event from its first publish until the consumer caught up.
+     */
+    record Throughput(double eventsPerSecond, long published, long delivered, CpuMeter.Usage cpu) {
     }
 
     /** A latency run: publish-to-handler and publish-to-acknowledgement, both from the intended start time. */
@@ -28,18 +31,21 @@ final class Measurements {
      * Publishes {@code warmup} then {@code measured} events with at most {@code window} events unacknowledged
      * ({@code batchSize} > 1: batches of that size, the window counted in events), and measures the second part
      * from its first publish to its last acknowledgement. Then waits until the consumer caught up (or stopped
-     * making progress), so the next run does not share the machine with this one's backlog.
+     * making progress), so the next run does not share the machine with this one's backlog; {@code cpu} meters
+     * the measured part and that wait.
      */
     static Throughput throughput(Side side, PhaseSink sink, long firstSeq, int warmup, int measured, int window,
-            int batchSize, Duration timeout) throws InterruptedException {
+            int batchSize, Duration timeout, CpuMeter cpu) throws InterruptedException {
         long seq = firstSeq;
         seq = publishWindowed(side, seq, warmup, window, batchSize, timeout);
+        CpuMeter.Reading before = cpu.read();
         long start = System.nanoTime();
         seq = publishWindowed(side, seq, measured, window, batchSize, timeout);
         long elapsed = System.nanoTime() - start;
         long published = seq - firstSeq;
         awaitDeliveries(sink, published, timeout);
-        return new Throughput(measured * 1e9 / elapsed, published, sink.delivered());
+        CpuMeter.Usage used = cpu.read().perEventSince(before, measured);
+        return new Throughput(measured * 1e9 / elapsed, published, sink.delivered(), used);
     }
 
     private static long publishWindowed(Side side, long firstSeq, int count, int window, int batchSize,

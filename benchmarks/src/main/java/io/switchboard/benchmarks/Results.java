@@ -34,6 +34,14 @@ final class Results {
         }
     }
 
+    /**
+     * CPU time per event of a throughput row (median over the rounds), in µs: of this JVM (publisher, consumer and
+     * client threads, JIT, GC) and of the broker processes; {@code null} where it could not be measured.
+     */
+    record CpuRow(String driver, int payloadBytes, String mode, Double switchboardClient, Double rawClient,
+            Double switchboardBroker, Double rawBroker) {
+    }
+
     /** A throughput or delivery shortfall worth a line in the report. */
     record Note(String driver, String text) {
     }
@@ -50,6 +58,7 @@ final class Results {
 
     final List<SummaryRow> summary = new ArrayList<>();
     final List<LatencyRow> latency = new ArrayList<>();
+    final List<CpuRow> cpu = new ArrayList<>();
     final List<Note> notes = new ArrayList<>();
     final List<MemoryRow> memory = new ArrayList<>();
     final List<JmhRow> jmh = new ArrayList<>();

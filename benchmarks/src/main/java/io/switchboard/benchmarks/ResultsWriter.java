@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Writes {@code summary.csv}, {@code latency.csv}, {@code summary.md} and {@code summary.png}. */
+/** Writes {@code summary.csv}, {@code latency.csv}, {@code cpu.csv}, {@code summary.md} and {@code summary.png}. */
 final class ResultsWriter {
 
     static final String SUMMARY_HEADER = "driver,payload_bytes,mode,switchboard_eps,raw_eps,ratio,p50_us,p99_us,p999_us";
     static final String LATENCY_HEADER =
             "driver,payload_bytes,side,kind,count,p50_us,p99_us,p999_us,max_us,published,delivered";
+    static final String CPU_HEADER =
+            "driver,payload_bytes,mode,switchboard_client_us,raw_client_us,switchboard_broker_us,raw_broker_us";
 
     private ResultsWriter() {
     }
@@ -39,6 +41,15 @@ final class ResultsWriter {
                     Long.toString(r.published()), Long.toString(r.delivered())));
         }
         Files.write(dir.resolve("latency.csv"), latency);
+
+        List<String> cpu = new ArrayList<>();
+        cpu.add(CPU_HEADER);
+        for (Results.CpuRow r : results.cpu) {
+            cpu.add(String.join(",", r.driver(), Integer.toString(r.payloadBytes()), r.mode(),
+                    num(r.switchboardClient(), 2), num(r.rawClient(), 2), num(r.switchboardBroker(), 2),
+                    num(r.rawBroker(), 2)));
+        }
+        Files.write(dir.resolve("cpu.csv"), cpu);
 
         Files.writeString(dir.resolve("summary.md"), markdown(results, config, machine, finishedLoad, started));
         Chart.render(results, dir.resolve("summary.png"), config.shortMode());
@@ -70,6 +81,25 @@ final class ResultsWriter {
                 .append(config.latencyEvents()).append(" recorded after ").append(config.latencyWarmup())
                 .append(" warm-up), the ev/s columns are the delivered rates, the percentiles are Switchboard's ")
                 .append("publish-to-handler latency measured from each event's intended start time.\n\n");
+
+        md.append("## CPU per event (µs)\n\n");
+        md.append("CPU time per measured event of the throughput rows, median of the rounds: of the benchmark's JVM ")
+                .append("(publisher, consumer, client threads, JIT and GC) and of the broker processes (from ")
+                .append("`/proc`, 10 ms ticks), from the first measured publish until the consumer caught up. Where ")
+                .append("client and broker share the cores, throughput follows the sum.\n\n");
+        md.append("| driver | payload B | mode | Switchboard client | raw client | Switchboard broker | raw broker "
+                + "| Switchboard total / raw total |\n");
+        md.append("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Results.CpuRow r : results.cpu) {
+            Double ratio = r.switchboardClient() == null || r.rawClient() == null || r.switchboardBroker() == null
+                    || r.rawBroker() == null || r.rawClient() + r.rawBroker() == 0 ? null
+                    : (r.switchboardClient() + r.switchboardBroker()) / (r.rawClient() + r.rawBroker());
+            md.append("| ").append(r.driver()).append(" | ").append(r.payloadBytes()).append(" | ").append(r.mode())
+                    .append(" | ").append(dash(r.switchboardClient(), 2)).append(" | ").append(dash(r.rawClient(), 2))
+                    .append(" | ").append(dash(r.switchboardBroker(), 2)).append(" | ")
+                    .append(dash(r.rawBroker(), 2)).append(" | ").append(dash(ratio, 2)).append(" |\n");
+        }
+        md.append('\n');
 
         if (!results.unavailable.isEmpty()) {
             md.append("**Not measured (TODO):**\n\n");

@@ -76,10 +76,13 @@ class MeasurementsTest {
         StallingSide side = new StallingSide(-1, 0);
         PhaseSink sink = new PhaseSink();
         side.startConsumer(sink);
-        Measurements.Throughput t = Measurements.throughput(side, sink, 0, 100, 1_000, 10, 100, Duration.ofSeconds(5));
+        Measurements.Throughput t = Measurements.throughput(side, sink, 0, 100, 1_000, 10, 100,
+                Duration.ofSeconds(5), CpuMeter.clientOnly());
         assertThat(t.published()).isEqualTo(1_100);
         assertThat(t.delivered()).isEqualTo(1_100);
         assertThat(t.eventsPerSecond()).isPositive();
+        assertThat(t.cpu().clientMicros()).as("client CPU µs per event (10 ms resolution)").isNotNegative();
+        assertThat(t.cpu().brokerMicros()).as("no broker").isZero();
     }
 
     @Test
@@ -92,6 +95,26 @@ class MeasurementsTest {
         };
         PhaseSink sink = new PhaseSink();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Measurements.throughput(failing, sink, 0, 0, 100, 10,
-                1, Duration.ofSeconds(5))).isInstanceOf(BenchmarkException.class).hasMessageContaining("broker said no");
+                1, Duration.ofSeconds(5), CpuMeter.clientOnly())).isInstanceOf(BenchmarkException.class).hasMessageContaining("broker said no");
+    }
+
+    @Test
+    void theCpuOfAProcessIsReadFromProcAsTheJvmReportsItsOwn() {
+        long fromProc = CpuMeter.processNanos(ProcessHandle.current().pid());
+        long fromJvm = CpuMeter.processNanos();
+        assertThat(fromJvm).as("this JVM has run for more than one 10 ms tick").isPositive();
+        // Both count user + system time of every thread in ticks of 10 ms; read one after the other they differ
+        // by a few ticks at most (a wrong field of /proc/<pid>/stat would be far off, or fail to parse).
+        assertThat(fromProc).isCloseTo(fromJvm, org.assertj.core.data.Offset.offset(100_000_000L));
+        assertThat(CpuMeter.processNanos(Long.MAX_VALUE)).as("no such process").isEqualTo(-1);
+    }
+
+    @Test
+    void cpuPerEventIsTheDifferenceOverTheEventsAndUnknownStaysUnknown() {
+        CpuMeter.Reading before = new CpuMeter.Reading(1_000_000, 5_000_000);
+        CpuMeter.Usage used = new CpuMeter.Reading(3_000_000, 6_000_000).perEventSince(before, 1_000);
+        assertThat(used.clientMicros()).isEqualTo(2.0);
+        assertThat(used.brokerMicros()).isEqualTo(1.0);
+        assertThat(new CpuMeter.Reading(3_000_000, -1).perEventSince(before, 1_000).brokerMicros()).isNegative();
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
 /**
@@ -8,7 +9,9 @@ import java.security.SecureRandom;
  */
 public final class Ulid {
 
-    private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    private static final byte[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".getBytes(StandardCharsets.US_ASCII);
+    /** Characters of a ULID. */
+    public static final int LENGTH = 26;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Object LOCK = new Object();
     private static long lastMillis = -1;
@@ -19,6 +22,14 @@ public final class Ulid {
     }
 
     public static String next() {
+        return next("");
+    }
+
+    /**
+     * {@code prefix} followed by the next ULID, written into one array and made a string once (ids are made for
+     * every event). {@code prefix} must be ASCII.
+     */
+    public static String next(String prefix) {
         long millis;
         long hi;
         long lo;
@@ -40,24 +51,28 @@ public final class Ulid {
             hi = randomHigh;
             lo = randomLow;
         }
-        return encode(millis, hi, lo);
+        return encode(prefix, millis, hi, lo);
     }
 
-    static String encode(long millis, long randomHigh, long randomLow) {
-        char[] out = new char[26];
+    static String encode(String prefix, long millis, long randomHigh, long randomLow) {
+        int p = prefix.length();
+        byte[] out = new byte[p + LENGTH];
+        for (int i = 0; i < p; i++) {
+            out[i] = (byte) prefix.charAt(i);
+        }
         // 48 time bits -> 10 chars (50 bits, top 2 zero)
-        for (int i = 9; i >= 0; i--) {
+        for (int i = p + 9; i >= p; i--) {
             out[i] = ALPHABET[(int) (millis & 31)];
             millis >>>= 5;
         }
         // 80 random bits -> 16 chars: 16 high bits followed by 64 low bits
         long lo = randomLow;
         long hi = randomHigh;
-        for (int i = 25; i >= 10; i--) {
+        for (int i = p + LENGTH - 1; i >= p + 10; i--) {
             out[i] = ALPHABET[(int) (lo & 31)];
             lo = (lo >>> 5) | ((hi & 31) << 59);
             hi >>>= 5;
         }
-        return new String(out);
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 }

@@ -5,10 +5,8 @@ import io.switchboard.EventType;
 import io.switchboard.SwitchboardException;
 import io.switchboard.SwitchboardException.Reason;
 import io.switchboard.spi.EventCodec;
-import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -60,9 +58,8 @@ public final class JsonEventCodec implements EventCodec {
 
     private static final JsonMapper DEFAULT_MAPPER = configure(JsonMapper.builder());
 
-    /** Encoded sizes are rounded up to this when remembered as the next event's buffer size. */
-    private static final int SIZE_HINT_STEP = 256;
-    private static final int MAX_SIZE_HINT = 64 * 1024;
+    /** Each thread's encode buffer, reused for its next event (one encode per publish). */
+    private static final ThreadLocal<EncodeBuffer> BUFFERS = ThreadLocal.withInitial(EncodeBuffer::new);
 
     private final JsonMapper mapper;
     /** A reader per data type: the mapper's root-deserializer lookup and context set-up, done once, not per event. */
@@ -72,11 +69,6 @@ public final class JsonEventCodec implements EventCodec {
             return mapper.readerFor(type);
         }
     };
-    /**
-     * The buffer size for the next encode: the last encoded size, rounded up, so that events of one size are
-     * written without growing the buffer. Racy by design (any value is a valid hint).
-     */
-    private volatile int sizeHint = SIZE_HINT_STEP;
 
     /** The codec with its own mapper; this is what {@link EventCodec#load()} finds. */
     public JsonEventCodec() {
@@ -124,7 +116,7 @@ public final class JsonEventCodec implements EventCodec {
                         + "' has the name of an envelope field; set the envelope field instead", null);
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+        EncodeBuffer out = EncodeBuffer.take(BUFFERS);
         String extension = null; // the extension field being written, for the error message
         boolean inData = false;
         try (JsonGenerator g = mapper.createGenerator(out, JsonEncoding.UTF8)) {
@@ -165,17 +157,15 @@ public final class JsonEventCodec implements EventCodec {
             extension = null;
             g.writeEndObject();
         } catch (RuntimeException e) { // JacksonException, or whatever a user's getter threw
+            out.release();
             String part = inData ? "data (" + event.data().getClass().getName() + ")"
                     : extension != null ? "extension field '" + extension + "'" : "envelope";
             throw SwitchboardException.forEvent(Reason.UNSERIALIZABLE, event, "Cannot write the event's " + part
                     + " as JSON: " + describe(e), e);
         }
-        int size = out.size();
-        int hint = Math.min(MAX_SIZE_HINT, (size / SIZE_HINT_STEP + 1) * SIZE_HINT_STEP);
-        if (hint != sizeHint) {
-            sizeHint = hint;
-        }
-        return out.toByteArray();
+        byte[] encoded = out.toByteArray();
+        out.release();
+        return encoded;
     }
 
     @Override
@@ -190,7 +180,8 @@ public final class JsonEventCodec implements EventCodec {
     /** The state of one decode: the envelope fields in the order they come. */
     private final class Reading<T> {
         private final Class<T> dataType;
-        private final Set<String> seen = new HashSet<>();
+        /** The envelope fields read so far, a bit per field (see {@link #bit}); extensions are keys of their map. */
+        private int seen;
         private String id;
         private String type;
         private String timestamp;
@@ -216,9 +207,11 @@ public final class JsonEventCodec implements EventCodec {
                     throw fail("the payload is not a JSON object", null);
                 }
                 for (String name = p.nextName(); name != null; name = p.nextName()) {
-                    if (!seen.add(name)) {
+                    int bit = bit(name);
+                    if ((seen & bit) != 0 || (bit == 0 && extensions != null && extensions.containsKey(name))) {
                         throw fail("the field '" + name + "' occurs twice", null);
                     }
+                    seen |= bit;
                     p.nextToken();
                     readField(p, name);
                 }
@@ -233,6 +226,25 @@ public final class JsonEventCodec implements EventCodec {
                 throw fail(describe(e), e);
             }
             return build();
+        }
+
+        /** The bit of an envelope field in {@link #seen}; 0 for any other (an extension). */
+        private static int bit(String name) {
+            return switch (name) {
+                case ID -> 1;
+                case TYPE -> 1 << 1;
+                case TIMESTAMP -> 1 << 2;
+                case CORRELATION_ID -> 1 << 3;
+                case CAUSATION_ID -> 1 << 4;
+                case AGGREGATE_ID -> 1 << 5;
+                case AGGREGATE_TYPE -> 1 << 6;
+                case VERSION -> 1 << 7;
+                case SOURCE -> 1 << 8;
+                case SCHEMA_VERSION -> 1 << 9;
+                case HEADERS -> 1 << 10;
+                case DATA -> 1 << 11;
+                default -> 0;
+            };
         }
 
         private void readField(JsonParser p, String name) {
@@ -346,7 +358,7 @@ public final class JsonEventCodec implements EventCodec {
 
         private void requirePresent(String name, String value) {
             if (value == null) {
-                throw fail("the required field '" + name + "' is " + (seen.contains(name) ? "null" : "missing"),
+                throw fail("the required field '" + name + "' is " + ((seen & bit(name)) != 0 ? "null" : "missing"),
                         null);
             }
         }

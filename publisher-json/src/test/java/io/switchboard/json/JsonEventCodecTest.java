@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
@@ -50,6 +51,48 @@ class JsonEventCodecTest {
     }
 
     private final JsonEventCodec codec = new JsonEventCodec();
+
+    /**
+     * Data whose getter encodes another event with the same codec on the same thread, while it is written, after
+     * more than Jackson buffers has been written to the outer event's buffer.
+     */
+    @JsonPropertyOrder({"blob", "label"})
+    public final class Nested {
+        private byte[] inner;
+
+        public String getBlob() {
+            return "b".repeat(20_000);
+        }
+
+        public String getLabel() {
+            inner = codec.encode(Event.of("audit.entry.written", Map.of("note", "inner")));
+            return "outer";
+        }
+    }
+
+    @Test
+    void anEncodeStartedWhileAnotherRunsOnTheSameThreadKeepsBothIntact() {
+        Nested data = new Nested();
+        Event<Nested> outer = Event.of("billing.invoice.issued", data);
+
+        byte[] encoded = codec.encode(outer);
+
+        assertThat(codec.decode(encoded, Map.class).data())
+                .isEqualTo(Map.of("blob", "b".repeat(20_000), "label", "outer"));
+        assertThat(codec.decode(encoded, Map.class).id()).isEqualTo(outer.id());
+        assertThat(codec.decode(data.inner, Map.class).data()).isEqualTo(Map.of("note", "inner"));
+    }
+
+    @Test
+    void eventsOfEverySizeOneAfterTheOtherAreEachEncodedWhole() {
+        // The thread's buffer grows for the large one and is not kept; the small ones after it are exact too.
+        for (int size : new int[] {10, 200_000, 10, 70_000, 3}) {
+            Event<Map<String, String>> event = Event.of("billing.invoice.issued", Map.of("blob", "x".repeat(size)));
+            byte[] encoded = codec.encode(event);
+            assertThat(codec.decode(encoded, Map.class).data()).as("size %d", size).isEqualTo(event.data());
+            assertThat(encoded).as("nothing after the envelope").endsWith((byte) '}');
+        }
+    }
 
     @Test
     void dataIsConvertedToTheRequestedRecord() {

@@ -47,6 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Redis driver ({@code EVENT_DRIVER=redis}), with lettuce. Two modes, chosen by {@link RedisDriverOptions#mode()}:
@@ -116,7 +117,10 @@ public final class RedisDriver implements EventDriver {
     private final StatefulRedisConnection<String, byte[]> connection;
     private final Capabilities capabilities;
     private final Set<DriverSubscription> subscriptions = ConcurrentHashMap.newKeySet();
-    private final Set<CompletableFuture<?>> sending = ConcurrentHashMap.newKeySet();
+    /** The pub/sub subscriptions, as an array each publish can look at without allocating (rarely changed). */
+    private volatile PubSubConsumer[] pubSubConsumers = new PubSubConsumer[0];
+    /** Sends handed to lettuce and not answered yet, for {@link #flush} and {@link #close}. */
+    private final LongAdder unanswered = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Set when {@link #flush(Duration)} starts: a send that has not registered by then fails instead. */
     private volatile boolean flushing;
@@ -325,20 +329,21 @@ public final class RedisDriver implements EventDriver {
                             + "sent", e));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        sending.add(done);
-        done.whenComplete((ok, error) -> sending.remove(done));
+        unanswered.increment();
         if (options.mode() == Mode.STREAMS) {
             written.add(destination);
         } else {
-            long deadline = System.nanoTime() + options.commandTimeout().toNanos();
-            for (DriverSubscription s : subscriptions) {
-                if (s instanceof PubSubConsumer consumer) {
+            PubSubConsumer[] consumers = pubSubConsumers;
+            if (consumers.length > 0) {
+                long deadline = System.nanoTime() + options.commandTimeout().toNanos();
+                for (PubSubConsumer consumer : consumers) {
                     consumer.awaitAttached(deadline); // own subscribers reconnecting after an outage come first
                 }
             }
         }
         if (closed.get() || flushing) { // a flush or close started meanwhile and may not have seen this send
             window.release();
+            unanswered.decrement();
             done.completeExceptionally(SwitchboardException.closed("The Redis driver (flushed for closing)"));
             return done;
         }
@@ -363,6 +368,7 @@ public final class RedisDriver implements EventDriver {
                 reply = reply.orTimeout(options.commandTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
             }
             reply.whenComplete((ok, error) -> {
+                unanswered.decrement();
                 if (error == null) {
                     window.release();
                     if (parked.get() > 0) {
@@ -381,6 +387,7 @@ public final class RedisDriver implements EventDriver {
             });
         } catch (RuntimeException e) {
             window.release();
+            unanswered.decrement();
             done.completeExceptionally(RedisFailures.forSend(e, message.eventId(), message.type(), destination,
                     options.endpoint()));
         }
@@ -469,7 +476,12 @@ public final class RedisDriver implements EventDriver {
     public DriverSubscription subscribe(ConsumerSpec spec, MessageHandler handler) {
         ensureOpen();
         DriverSubscription[] self = new DriverSubscription[1];
-        Runnable onClose = () -> subscriptions.remove(self[0]);
+        Runnable onClose = () -> {
+            subscriptions.remove(self[0]);
+            if (self[0] instanceof PubSubConsumer) {
+                updatePubSubConsumers();
+            }
+        };
         if (options.mode() == Mode.PUBSUB) {
             self[0] = new PubSubConsumer(client, uri, CODEC, keys, spec, handler, onClose);
         } else {
@@ -477,6 +489,9 @@ public final class RedisDriver implements EventDriver {
                     options.claimIdle(), options.readAhead(), options.commandTimeout(), ackWindow, onClose);
         }
         subscriptions.add(self[0]);
+        if (self[0] instanceof PubSubConsumer) {
+            updatePubSubConsumers();
+        }
         if (closed.get()) {
             self[0].close();
             ensureOpen();
@@ -496,11 +511,8 @@ public final class RedisDriver implements EventDriver {
     public void flush(Duration timeout) {
         flushing = true; // from here on sends fail with CLOSED: every successful one is included below
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-        try {
-            CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new))
-                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "Flush: {0} send(s) still unanswered", sending.size());
+        if (!awaitAnswered(deadline)) {
+            LOG.log(System.Logger.Level.DEBUG, "Flush: {0} send(s) still unanswered", unanswered.sum());
         }
         for (DriverSubscription s : List.copyOf(subscriptions)) {
             if (s instanceof StreamConsumer consumer && consumer.readsAnyOf(written)) {
@@ -571,11 +583,8 @@ public final class RedisDriver implements EventDriver {
             return;
         }
         Duration drain = drainTimeout == null || drainTimeout.isNegative() ? Duration.ZERO : drainTimeout;
-        try {
-            CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new))
-                    .get(Math.max(drain.toMillis(), 100), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "Closing with {0} send(s) still unanswered", sending.size());
+        if (!awaitAnswered(System.nanoTime() + Math.max(drain.toNanos(), TimeUnit.MILLISECONDS.toNanos(100)))) {
+            LOG.log(System.Logger.Level.DEBUG, "Closing with {0} send(s) still unanswered", unanswered.sum());
         }
         for (DriverSubscription s : List.copyOf(subscriptions)) {
             if (s instanceof StreamConsumer streams) {
@@ -607,6 +616,27 @@ public final class RedisDriver implements EventDriver {
         if (closed.get()) {
             throw SwitchboardException.closed("The Redis driver");
         }
+    }
+
+    private synchronized void updatePubSubConsumers() {
+        pubSubConsumers = subscriptions.stream().filter(PubSubConsumer.class::isInstance)
+                .map(PubSubConsumer.class::cast).toArray(PubSubConsumer[]::new);
+    }
+
+    /** Waits until every send handed to lettuce has been answered (or failed), at most until the deadline. */
+    private boolean awaitAnswered(long deadlineNanos) {
+        while (unanswered.sum() > 0) {
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] bytes(String s) {
