@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -456,8 +457,8 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
      */
     private <R> CompletableFuture<R> withDeadline(CompletableFuture<Void> sent, Event<?> event, int count, R value) {
         if (sent.isDone()) {
-            // Already acknowledged or failed (the in-memory driver enqueues synchronously): no deadline to watch,
-            // so no timer task and no dependent futures for this event.
+            // Already acknowledged or failed (the in-memory driver enqueues synchronously): no deadline to watch
+            // and no dependent future for this event.
             Throwable error = null;
             try {
                 sent.join();
@@ -480,11 +481,19 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
         return result;
     }
 
-    /** The caller's future of a publish the driver has not answered yet; counted once, however it ends. */
+    /**
+     * A publish's future: the first of the driver's answer and the deadline settles it. The winner counts the
+     * publish before completing the future, so the metrics include a publish by the time its caller sees it done.
+     */
     private final class Pending<R> extends PublishDeadlines.Watched<R> {
+        @SuppressWarnings("rawtypes")
+        private static final AtomicIntegerFieldUpdater<Pending> SETTLED =
+                AtomicIntegerFieldUpdater.newUpdater(Pending.class, "settled");
+
         private final Event<?> event;
         private final int count;
         private final R value;
+        private volatile int settled;
 
         Pending(long deadlineNanos, Event<?> event, int count, R value) {
             super(deadlineNanos);
@@ -494,19 +503,23 @@ public final class Switchboard implements EventPublisher, EventSubscriber {
         }
 
         void settle(Object ok, Throwable error) {
+            if (!SETTLED.compareAndSet(this, 0, 1)) {
+                return;
+            }
             if (error == null) {
-                if (complete(value)) {
-                    counters.published.add(count);
-                }
-            } else if (completeExceptionally(translate(error, event))) {
+                counters.published.add(count);
+                complete(value);
+            } else {
                 counters.publishFailures.add(count);
+                completeExceptionally(translate(error, event));
             }
         }
 
         @Override
         protected void expire() {
-            if (completeExceptionally(translate(new TimeoutException(), event))) {
+            if (SETTLED.compareAndSet(this, 0, 1)) {
                 counters.publishFailures.add(count);
+                completeExceptionally(translate(new TimeoutException(), event));
             }
         }
     }

@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * An {@link IdempotencyStore} in this process's memory: completed keys are remembered for the window, and at most
- * {@code maxEntries} keys are kept (the oldest are forgotten first, so memory stays bounded under any load).
+ * {@code maxEntries} keys are kept (the least recently used are forgotten first, so memory stays bounded under any
+ * load; a key is used when it is claimed, completed, or looked up by a duplicate).
  * Time comes from an injectable {@link Clock}, so window expiry can be tested without waiting.
  *
  * <p>A large store is split into up to {@value #MAX_SEGMENTS} segments by key, each with its own lock and an equal
@@ -25,7 +26,20 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     static final int MAX_SEGMENTS = 16;
     static final int MIN_SEGMENT_ENTRIES = 1000;
 
-    private record Entry(boolean completed, long expiresAtMillis) {
+    /** A key's state, changed in place: completing a claim costs one lookup and no allocation. */
+    private static final class Entry {
+        boolean completed;
+        long expiresAtMillis;
+
+        Entry(boolean completed, long expiresAtMillis) {
+            this.completed = completed;
+            this.expiresAtMillis = expiresAtMillis;
+        }
+
+        void set(boolean completed, long expiresAtMillis) {
+            this.completed = completed;
+            this.expiresAtMillis = expiresAtMillis;
+        }
     }
 
     /** A scope and key; both strings cache their hash codes. */
@@ -62,14 +76,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         Segment segment = segmentOf(k);
         synchronized (segment) {
             long now = clock.millis();
-            Entry existing = segment.entries.get(k);
+            Entry existing = segment.entries.get(k); // a hit is moved to the newest end
             if (existing != null && existing.expiresAtMillis > now) {
                 return existing.completed ? Claim.COMPLETED : Claim.IN_PROGRESS;
             }
             if (existing != null) {
-                segment.entries.remove(k); // re-insert at the end: it is the newest now
+                existing.set(false, now + lease.toMillis());
+            } else {
+                segment.entries.put(k, new Entry(false, now + lease.toMillis()));
             }
-            segment.entries.put(k, new Entry(false, now + lease.toMillis()));
             segment.evict(now);
             return Claim.ACQUIRED;
         }
@@ -81,8 +96,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         Segment segment = segmentOf(k);
         synchronized (segment) {
             long now = clock.millis();
-            segment.entries.remove(k);
-            segment.entries.put(k, new Entry(true, now + window.toMillis()));
+            Entry existing = segment.entries.get(k);
+            if (existing != null) {
+                existing.set(true, now + window.toMillis());
+            } else { // completed without a claim, or after its claim was evicted
+                segment.entries.put(k, new Entry(true, now + window.toMillis()));
+            }
             segment.evict(now);
         }
     }
@@ -130,14 +149,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     /** A share of the keys. Guarded by itself. */
     private static final class Segment {
         private final int maxEntries;
-        /** Insertion-ordered, so the eldest entries are evicted first. */
-        private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>();
+        /** In access order (a lookup moves the entry to the newest end), so the eldest entries are evicted first. */
+        private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
 
         Segment(int maxEntries) {
             this.maxEntries = maxEntries;
         }
 
-        /** Drops expired entries from the eldest end, and the eldest entries beyond {@code maxEntries}. */
+        /**
+         * Drops expired entries from the eldest end, and the eldest entries beyond {@code maxEntries}. An expired
+         * entry behind one still valid (a claim's lease is shorter than the window) stays until it reaches the end
+         * or is looked up; {@code maxEntries} bounds the store either way.
+         */
         void evict(long now) {
             for (Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator(); it.hasNext();) {
                 Entry eldest = it.next().getValue();

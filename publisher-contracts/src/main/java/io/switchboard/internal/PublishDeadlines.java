@@ -10,13 +10,19 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The publish timeout of one publisher: each publish the driver has not answered yet is watched, and one that is
  * still open when its deadline passes is failed by {@link Watched#expire()}. Every publish has the same timeout,
- * so the watched ones are queued in deadline order and one daemon thread looks at them every tick, dropping those
- * that completed and expiring those that are due: a publish costs a queue insertion instead of a timer task that
- * is scheduled, then cancelled under the timer's lock (a task, a canceller and two futures per event, 6% of a
- * Redis pub/sub benchmark's CPU samples). A deadline fires at most one tick late; the tick is a twentieth of the
- * timeout, between 1 and 10 ms. The thread sleeps while nothing is watched.
+ * so the watched ones are queued in deadline order and one daemon thread looks at the head of the queue every
+ * tick, dropping answered publishes and expiring due ones up to the first that is neither: a publish costs a queue
+ * insertion instead of a timer task that is scheduled, then cancelled under the timer's lock (a task, a canceller
+ * and two futures per event, 6% of a Redis pub/sub benchmark's CPU samples). Behind a publish still waiting,
+ * answered ones are dropped by a pass over the whole queue every {@link #COMPACTION_INTERVAL_NANOS}, which also
+ * expires one queued slightly out of order (threads take the time and insert in either order). So a deadline fires
+ * at most one tick late (a twentieth of the timeout, between 1 and 10 ms), or one pass late when its publisher was
+ * descheduled between the two; the thread sleeps while nothing is watched.
  */
 public final class PublishDeadlines {
+
+    /** How often the whole queue is passed over (the head is looked at every tick). */
+    static final long COMPACTION_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** A publish's future, completed normally by the driver's answer or exceptionally by {@link #expire()}. */
     public abstract static class Watched<R> extends CompletableFuture<R> {
@@ -101,18 +107,28 @@ public final class PublishDeadlines {
     }
 
     private void run() {
+        long lastPass = System.nanoTime();
         while (true) {
             long now = System.nanoTime();
-            for (Iterator<Watched<?>> it = watched.iterator(); it.hasNext(); ) {
-                Watched<?> w = it.next();
+            for (Watched<?> w; (w = watched.peek()) != null; ) {
                 if (w.isDone()) {
-                    it.remove();
+                    watched.poll();
                 } else if (now - w.deadlineNanos >= 0) {
-                    it.remove();
-                    try {
-                        w.expire();
-                    } catch (RuntimeException | Error e) {
-                        w.completeExceptionally(e); // never leave a publish open, never lose the thread
+                    watched.poll();
+                    expire(w);
+                } else {
+                    break; // the rest are due later (but for a few out of order, found by the pass)
+                }
+            }
+            if (now - lastPass >= COMPACTION_INTERVAL_NANOS) {
+                lastPass = now;
+                for (Iterator<Watched<?>> it = watched.iterator(); it.hasNext(); ) {
+                    Watched<?> w = it.next();
+                    if (w.isDone()) {
+                        it.remove();
+                    } else if (now - w.deadlineNanos >= 0) {
+                        it.remove();
+                        expire(w);
                     }
                 }
             }
@@ -134,6 +150,14 @@ public final class PublishDeadlines {
             } else {
                 LockSupport.parkNanos(this, tickNanos);
             }
+        }
+    }
+
+    private static void expire(Watched<?> w) {
+        try {
+            w.expire();
+        } catch (RuntimeException | Error e) {
+            w.completeExceptionally(e); // never leave a publish open, never lose the thread
         }
     }
 }

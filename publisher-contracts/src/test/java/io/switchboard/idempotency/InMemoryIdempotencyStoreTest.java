@@ -116,6 +116,42 @@ class InMemoryIdempotencyStoreTest {
     }
 
     @Test
+    void aKeyLookedUpByADuplicateIsKeptOverOnesNotUsedSince() {
+        InMemoryIdempotencyStore small = new InMemoryIdempotencyStore(clock, WINDOW, 3);
+        for (int i = 1; i <= 3; i++) {
+            small.tryClaim("g", "k" + i, LEASE);
+            small.complete("g", "k" + i);
+        }
+        assertThat(small.tryClaim("g", "k1", LEASE)).isEqualTo(COMPLETED); // a duplicate of k1
+
+        small.tryClaim("g", "k4", LEASE);
+
+        assertThat(small.size()).isEqualTo(3);
+        assertThat(small.tryClaim("g", "k1", LEASE)).isEqualTo(COMPLETED);
+        assertThat(small.tryClaim("g", "k2", LEASE)).isEqualTo(ACQUIRED);
+    }
+
+    @Test
+    void completingAClaimKeepsOneEntryAndStartsTheWindowThen() {
+        store.tryClaim("g", "k", LEASE);
+        clock.advance(Duration.ofSeconds(5));
+        store.complete("g", "k");
+
+        assertThat(store.size()).isEqualTo(1);
+        clock.advance(WINDOW.minusMillis(1));
+        assertThat(store.tryClaim("g", "k", LEASE)).isEqualTo(COMPLETED);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(store.tryClaim("g", "k", LEASE)).isEqualTo(ACQUIRED);
+    }
+
+    @Test
+    void aCompletionWithoutAClaimIsRemembered() {
+        store.complete("g", "k");
+
+        assertThat(store.tryClaim("g", "k", LEASE)).isEqualTo(COMPLETED);
+    }
+
+    @Test
     void aLargeStoreSplitIntoSegmentsStillKeepsAtMostMaxEntriesAndForgetsTheOldest() {
         InMemoryIdempotencyStore large = new InMemoryIdempotencyStore(clock, WINDOW, 32_000); // 16 segments
         for (int i = 0; i < 64_000; i++) {

@@ -74,6 +74,43 @@ class PublishDeadlinesTest {
     }
 
     @Test
+    void answeredPublishesBehindOneStillWaitingAreDroppedToo() throws Exception {
+        PublishDeadlines deadlines = new PublishDeadlines(Duration.ofSeconds(30), THREAD);
+        Probe waiting = new Probe(deadlines.deadlineFromNow());
+        deadlines.watch(waiting);
+        List<Probe> answered = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            Probe p = new Probe(deadlines.deadlineFromNow());
+            answered.add(p);
+            deadlines.watch(p);
+        }
+        answered.forEach(p -> p.complete("ok"));
+
+        // The head waits 30 s for its deadline; the pass over the queue drops what is behind it meanwhile.
+        await(() -> deadlines.size() == 1, "answered publishes behind the waiting one dropped");
+        assertThat(waiting.isDone()).isFalse();
+        waiting.complete("ok");
+        await(() -> deadlines.size() == 0, "the last one dropped once answered");
+        deadlines.stop();
+    }
+
+    @Test
+    void aPublishQueuedBehindALaterDeadlineStillExpires() throws Exception {
+        // Threads take the time and insert in either order: a due publish may sit behind one due much later.
+        PublishDeadlines deadlines = new PublishDeadlines(Duration.ofSeconds(30), THREAD);
+        Probe later = new Probe(deadlines.deadlineFromNow());
+        Probe dueSoon = new Probe(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50));
+        deadlines.watch(later);
+        deadlines.watch(dueSoon);
+
+        await(dueSoon::isDone, "the publish behind a later deadline expired");
+        assertThat(dueSoon.expired).hasValue(1);
+        assertThat(later.isDone()).isFalse();
+        later.complete("ok");
+        deadlines.stop();
+    }
+
+    @Test
     void afterStopAnOpenPublishStillExpiresAndThenTheThreadEnds() throws Exception {
         PublishDeadlines deadlines = new PublishDeadlines(Duration.ofMillis(100), THREAD + "-stop");
         Probe open = new Probe(deadlines.deadlineFromNow());
