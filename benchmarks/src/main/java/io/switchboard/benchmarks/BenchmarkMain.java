@@ -132,6 +132,9 @@ public final class BenchmarkMain {
             log("  Switchboard side not available: %s", unavailable);
         }
         boolean available = unavailable == null;
+        if (config.jitWarmupEvents() > 0) {
+            jitWarmup(fixture, brokers, available);
+        }
         for (int size : config.payloadSizes()) {
             Payloads payloads = new Payloads(size);
             for (String mode : List.of(Results.SINGLE, Results.BATCH)) {
@@ -167,6 +170,27 @@ public final class BenchmarkMain {
             }
             latency(fixture, brokers, payloads, available);
         }
+    }
+
+    /**
+     * Both sides publish {@link RunConfig#jitWarmupEvents()} single events and half as many in batches, unrecorded,
+     * before the driver's first measurement: on two cores the JIT compiler competes with the run for a long time
+     * (the Switchboard side, with more code to compile, was still speeding up after a million events), and a
+     * measurement should compare compiled code on both sides, not how soon each was compiled.
+     */
+    private void jitWarmup(BenchmarkFixture fixture, Brokers brokers, boolean available) throws Exception {
+        long started = System.nanoTime();
+        Payloads payloads = new Payloads(config.payloadSizes().get(0));
+        CpuMeter cpu = new CpuMeter(brokers::cpuNanos);
+        for (boolean isRaw : available ? new boolean[] {true, false} : new boolean[] {true}) {
+            for (int batch : new int[] {1, config.batchSize()}) {
+                int events = batch == 1 ? config.jitWarmupEvents() : config.jitWarmupEvents() / 2;
+                phase(fixture, brokers, payloads, isRaw, (side, sink) -> Measurements.throughput(side, sink, 0, 0,
+                        events, config.window(), batch, config.phaseTimeout(), cpu));
+            }
+        }
+        log("  warmed up both sides (%,d + %,d events each) in %.1f s", config.jitWarmupEvents(),
+                config.jitWarmupEvents() / 2, (System.nanoTime() - started) / 1e9);
     }
 
     private void latency(BenchmarkFixture fixture, Brokers brokers, Payloads payloads, boolean available)

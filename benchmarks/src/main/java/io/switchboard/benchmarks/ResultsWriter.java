@@ -76,7 +76,10 @@ final class ResultsWriter {
                 .append(config.window()).append(" unacknowledged; `").append(Results.BATCH).append("`: batches of ")
                 .append(config.batchSize()).append(") count acknowledged publishes per second over ")
                 .append(config.measuredEvents()).append(" events after ").append(config.warmupEvents())
-                .append(" warm-up events, median of ").append(config.rounds()).append(" round(s). `e2e@")
+                .append(" warm-up events, median of ").append(config.rounds()).append(" round(s)")
+                .append(config.jitWarmupEvents() > 0 ? ", after each side of a driver published "
+                        + config.jitWarmupEvents() + " single and " + config.jitWarmupEvents() / 2
+                        + " batched events unrecorded (JIT warm-up)" : "").append(". `e2e@")
                 .append(config.latencyRate()).append("/s` rows: events offered at a fixed rate (")
                 .append(config.latencyEvents()).append(" recorded after ").append(config.latencyWarmup())
                 .append(" warm-up), the ev/s columns are the delivered rates, the percentiles are Switchboard's ")

@@ -14,6 +14,8 @@ import java.util.Set;
  *
  * @param shortMode          whether this is the short mode
  * @param payloadSizes       bytes on the wire per event
+ * @param jitWarmupEvents    events each side publishes in an unrecorded phase before a driver's first measurement,
+ *                           so that both are measured compiled (0: none)
  * @param warmupEvents       events published before each measured throughput run
  * @param measuredEvents     events in each measured throughput run
  * @param window             most unacknowledged events during a throughput run
@@ -33,77 +35,88 @@ import java.util.Set;
  * @param memory             whether to run the memory test
  * @param output             where the results go
  */
-public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int warmupEvents, int measuredEvents,
-        int window, int batchSize, int rounds, int latencyRate, int latencyWarmup, int latencyEvents,
-        int batchLatencyBatches, int memoryEvents, int memoryPayloadBytes, String memoryHeap, Duration memoryDeadline,
-        Duration phaseTimeout, Set<String> only, boolean jmh, boolean memory, Path output) {
+public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int jitWarmupEvents, int warmupEvents,
+        int measuredEvents, int window, int batchSize, int rounds, int latencyRate, int latencyWarmup,
+        int latencyEvents, int batchLatencyBatches, int memoryEvents, int memoryPayloadBytes, String memoryHeap,
+        Duration memoryDeadline, Duration phaseTimeout, Set<String> only, boolean jmh, boolean memory, Path output) {
 
     public static final Path DEFAULT_OUTPUT = Path.of("benchmarks", "target", "results");
 
     public static RunConfig full() {
-        return new RunConfig(false, List.of(256, 4096), 20_000, 100_000, 1_000, 100, 3, 1_000, 2_000, 10_000, 200,
-                1_000_000, 4096, "256m", Duration.ofMinutes(2), Duration.ofMinutes(2), Set.of(), true, true,
+        return new RunConfig(false, List.of(256, 4096), 200_000, 20_000, 100_000, 1_000, 100, 3, 1_000, 2_000, 10_000,
+                200, 1_000_000, 4096, "256m", Duration.ofMinutes(2), Duration.ofMinutes(2), Set.of(), true, true,
                 DEFAULT_OUTPUT);
     }
 
     public static RunConfig quick() {
         // One payload size: the 4 KiB runs take the same code path, and the test suite's time matters.
-        return new RunConfig(true, List.of(256), 100, 500, 100, 100, 1, 1_000, 20, 100, 5,
+        return new RunConfig(true, List.of(256), 0, 100, 500, 100, 100, 1, 1_000, 20, 100, 5,
                 20_000, 4096, "256m", Duration.ofSeconds(3), Duration.ofSeconds(20), Set.of(), true, true,
                 DEFAULT_OUTPUT);
     }
 
     /**
      * Parses the command line: {@code --short}, {@code --out DIR}, {@code --only a,b}, {@code --events N},
-     * {@code --rounds N}, {@code --latency-events N}, {@code --memory-events N}, {@code --no-jmh},
-     * {@code --no-memory}.
+     * {@code --rounds N}, {@code --jit-warmup-events N}, {@code --latency-events N}, {@code --memory-events N},
+     * {@code --no-jmh}, {@code --no-memory}.
      */
     public static RunConfig parse(String... args) {
         List<String> list = new ArrayList<>(Arrays.asList(args));
-        RunConfig c = list.remove("--short") ? quick() : full();
+        Options o = new Options(list.remove("--short") ? quick() : full());
         for (int i = 0; i < list.size(); i++) {
             String arg = list.get(i);
             switch (arg) {
-                case "--no-jmh" -> c = c.with(false, c.memory);
-                case "--no-memory" -> c = c.with(c.jmh, false);
-                case "--out" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents, c.measuredEvents,
-                        c.window, c.batchSize, c.rounds, c.latencyRate, c.latencyWarmup, c.latencyEvents,
-                        c.batchLatencyBatches, c.memoryEvents, c.memoryPayloadBytes, c.memoryHeap, c.memoryDeadline,
-                        c.phaseTimeout, c.only, c.jmh, c.memory, Path.of(value(list, ++i, arg)));
-                case "--only" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents, c.measuredEvents,
-                        c.window, c.batchSize, c.rounds, c.latencyRate, c.latencyWarmup, c.latencyEvents,
-                        c.batchLatencyBatches, c.memoryEvents, c.memoryPayloadBytes, c.memoryHeap, c.memoryDeadline,
-                        c.phaseTimeout, new LinkedHashSet<>(Arrays.asList(value(list, ++i, arg).split(","))), c.jmh,
-                        c.memory, c.output);
-                case "--events" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents,
-                        number(list, ++i, arg), c.window, c.batchSize, c.rounds, c.latencyRate, c.latencyWarmup,
-                        c.latencyEvents, c.batchLatencyBatches, c.memoryEvents, c.memoryPayloadBytes, c.memoryHeap,
-                        c.memoryDeadline, c.phaseTimeout, c.only, c.jmh, c.memory, c.output);
-                case "--rounds" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents, c.measuredEvents,
-                        c.window, c.batchSize, number(list, ++i, arg), c.latencyRate, c.latencyWarmup,
-                        c.latencyEvents, c.batchLatencyBatches, c.memoryEvents, c.memoryPayloadBytes, c.memoryHeap,
-                        c.memoryDeadline, c.phaseTimeout, c.only, c.jmh, c.memory, c.output);
-                case "--latency-events" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents,
-                        c.measuredEvents, c.window, c.batchSize, c.rounds, c.latencyRate, c.latencyWarmup,
-                        number(list, ++i, arg), c.batchLatencyBatches, c.memoryEvents, c.memoryPayloadBytes,
-                        c.memoryHeap, c.memoryDeadline, c.phaseTimeout, c.only, c.jmh, c.memory, c.output);
-                case "--memory-events" -> c = new RunConfig(c.shortMode, c.payloadSizes, c.warmupEvents,
-                        c.measuredEvents, c.window, c.batchSize, c.rounds, c.latencyRate, c.latencyWarmup,
-                        c.latencyEvents, c.batchLatencyBatches, number(list, ++i, arg), c.memoryPayloadBytes,
-                        c.memoryHeap, c.memoryDeadline, c.phaseTimeout, c.only, c.jmh, c.memory, c.output);
+                case "--no-jmh" -> o.jmh = false;
+                case "--no-memory" -> o.memory = false;
+                case "--out" -> o.output = Path.of(value(list, ++i, arg));
+                case "--only" -> o.only = new LinkedHashSet<>(Arrays.asList(value(list, ++i, arg).split(",")));
+                case "--events" -> o.measuredEvents = number(list, ++i, arg, 1);
+                case "--rounds" -> o.rounds = number(list, ++i, arg, 1);
+                case "--jit-warmup-events" -> o.jitWarmupEvents = number(list, ++i, arg, 0);
+                case "--latency-events" -> o.latencyEvents = number(list, ++i, arg, 1);
+                case "--memory-events" -> o.memoryEvents = number(list, ++i, arg, 1);
                 default -> throw new IllegalArgumentException("Unknown option '" + arg + "'. " + USAGE);
             }
         }
-        return c;
+        return o.toConfig();
     }
 
     static final String USAGE = "Usage: run-benchmarks.sh [--short] [--out DIR] [--only in-memory,redis-streams,...] "
-            + "[--events N] [--rounds N] [--latency-events N] [--memory-events N] [--no-jmh] [--no-memory]";
+            + "[--events N] [--rounds N] [--jit-warmup-events N] [--latency-events N] [--memory-events N] [--no-jmh] "
+            + "[--no-memory]";
 
-    private RunConfig with(boolean jmh, boolean memory) {
-        return new RunConfig(shortMode, payloadSizes, warmupEvents, measuredEvents, window, batchSize, rounds,
-                latencyRate, latencyWarmup, latencyEvents, batchLatencyBatches, memoryEvents, memoryPayloadBytes,
-                memoryHeap, memoryDeadline, phaseTimeout, only, jmh, memory, output);
+    /** The settings the command line can change, starting from a default configuration. */
+    private static final class Options {
+        private final RunConfig base;
+        private int jitWarmupEvents;
+        private int measuredEvents;
+        private int rounds;
+        private int latencyEvents;
+        private int memoryEvents;
+        private Set<String> only;
+        private boolean jmh;
+        private boolean memory;
+        private Path output;
+
+        Options(RunConfig base) {
+            this.base = base;
+            jitWarmupEvents = base.jitWarmupEvents;
+            measuredEvents = base.measuredEvents;
+            rounds = base.rounds;
+            latencyEvents = base.latencyEvents;
+            memoryEvents = base.memoryEvents;
+            only = base.only;
+            jmh = base.jmh;
+            memory = base.memory;
+            output = base.output;
+        }
+
+        RunConfig toConfig() {
+            return new RunConfig(base.shortMode, base.payloadSizes, jitWarmupEvents, base.warmupEvents, measuredEvents,
+                    base.window, base.batchSize, rounds, base.latencyRate, base.latencyWarmup, latencyEvents,
+                    base.batchLatencyBatches, memoryEvents, base.memoryPayloadBytes, base.memoryHeap,
+                    base.memoryDeadline, base.phaseTimeout, only, jmh, memory, output);
+        }
     }
 
     private static String value(List<String> args, int i, String option) {
@@ -113,16 +126,17 @@ public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int warmu
         return args.get(i);
     }
 
-    private static int number(List<String> args, int i, String option) {
+    private static int number(List<String> args, int i, String option, int min) {
         String v = value(args, i, option);
         try {
             int n = Integer.parseInt(v.replace("_", ""));
-            if (n < 1) {
+            if (n < min) {
                 throw new NumberFormatException();
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a positive whole number, got '" + v + "'. " + USAGE);
+            throw new IllegalArgumentException(option + " needs a whole number of at least " + min + ", got '" + v
+                    + "'. " + USAGE);
         }
     }
 }

@@ -84,9 +84,29 @@ class BenchmarkShortModeTest {
     }
 
     @Test
+    void optionsChangeOnlyWhatTheyName() {
+        RunConfig full = RunConfig.full();
+        RunConfig c = RunConfig.parse("--jit-warmup-events", "0", "--rounds", "5", "--events", "1_000", "--only",
+                "redis-pubsub,hybrid-redis", "--no-jmh", "--out", "/tmp/x");
+
+        assertThat(c.jitWarmupEvents()).isZero();
+        assertThat(c.rounds()).isEqualTo(5);
+        assertThat(c.measuredEvents()).isEqualTo(1_000);
+        assertThat(c.only()).containsExactly("redis-pubsub", "hybrid-redis");
+        assertThat(c.jmh()).isFalse();
+        assertThat(c.memory()).isTrue();
+        assertThat(c.output()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(c.window()).isEqualTo(full.window());
+        assertThat(c.latencyEvents()).isEqualTo(full.latencyEvents());
+        assertThat(RunConfig.parse("--short").jitWarmupEvents()).isEqualTo(RunConfig.quick().jitWarmupEvents());
+    }
+
+    @Test
     void badOptionsAreRejectedWithTheUsage() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunConfig.parse("--events", "0"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--events needs a positive");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--events needs a whole number of at least 1, got '0'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunConfig.parse("--jit-warmup-events", "-1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 0, got '-1'");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunConfig.parse("--fast"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Unknown option '--fast'")
                 .hasMessageContaining("Usage: run-benchmarks.sh");
