@@ -168,7 +168,9 @@ public final class HybridDriver implements EventDriver {
         }
         sent.whenComplete((ok, error) -> {
             if (error == null) {
-                queueLegFailure.set(null);
+                if (queueLegFailure.get() != null) { // read first: no write to a shared field per event
+                    queueLegFailure.set(null);
+                }
             } else {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                         ? error.getCause() : error;

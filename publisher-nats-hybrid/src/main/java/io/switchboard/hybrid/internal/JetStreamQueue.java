@@ -27,6 +27,7 @@ import io.switchboard.SwitchboardException.Reason;
 import io.switchboard.hybrid.HybridDriverOptions;
 import io.switchboard.hybrid.JetStreamOptions;
 import io.switchboard.hybrid.JetStreamOptions.StreamMode;
+import io.switchboard.internal.PublishDeadlines;
 import io.switchboard.spi.ConsumerSpec;
 import io.switchboard.spi.DeliveryOutcome;
 import io.switchboard.spi.DriverSubscription;
@@ -118,6 +119,8 @@ public final class JetStreamQueue implements EventDriver {
         t.setDaemon(true);
         return t;
     });
+    /** The send timeout of each send the server has not acknowledged yet (one watcher thread, not a timer task each). */
+    private final PublishDeadlines sendDeadlines;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final String url;
 
@@ -129,6 +132,7 @@ public final class JetStreamQueue implements EventDriver {
     JetStreamQueue(HybridDriverOptions hybrid, JetStreamOptions options, SendWindow window) {
         this.options = options;
         this.window = window;
+        this.sendDeadlines = new PublishDeadlines(window.timeout(), "switchboard-jetstream-send-deadlines");
         this.url = options.url() != null ? options.url() : hybrid.natsUrl();
         this.connecting = NatsConnector.connect("queue-leg (jetstream)", url, hybrid, hybrid.security(),
                 hybrid.startup() == HybridDriverOptions.Startup.FAIL_FAST, state);
@@ -286,25 +290,45 @@ public final class JetStreamQueue implements EventDriver {
             stored = new CompletableFuture<>();
             awaitConnection(message, subject, slot, System.nanoTime() + RECONNECT_GRACE.toNanos(), stored);
         }
-        String eventId = message.eventId();
-        String type = message.type();
-        CompletableFuture<Void> result = stored.copy()
-                .orTimeout(window.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .handle((ok, error) -> {
-                    if (error == null) {
-                        return null;
-                    }
-                    Throwable cause = unwrap(error);
-                    if (cause instanceof java.util.concurrent.TimeoutException) {
-                        throw new CompletionException(SwitchboardException.forEvent(Reason.TIMEOUT, eventId, type,
-                                subject, "JetStream did not acknowledge the event within "
-                                        + window.timeout().toMillis() + " ms; it may still be stored", cause));
-                    }
-                    throw error instanceof CompletionException ce ? ce : new CompletionException(cause);
-                });
+        // The send timeout completes only the caller's future, never jnats's own.
+        Acknowledgement result = new Acknowledgement(sendDeadlines.deadlineFromNow(), message.eventId(),
+                message.type(), subject);
         inFlight.add(result);
         result.whenComplete((ok, error) -> inFlight.remove(result));
+        stored.whenComplete(result::settle);
+        if (!result.isDone()) {
+            sendDeadlines.watch(result);
+        }
         return result;
+    }
+
+    /** A send's future: the server's acknowledgement, its failure, or {@code TIMEOUT} after the send timeout. */
+    private final class Acknowledgement extends PublishDeadlines.Watched<Void> {
+        private final String eventId;
+        private final String type;
+        private final String subject;
+
+        Acknowledgement(long deadlineNanos, String eventId, String type, String subject) {
+            super(deadlineNanos);
+            this.eventId = eventId;
+            this.type = type;
+            this.subject = subject;
+        }
+
+        void settle(Object ok, Throwable error) {
+            if (error == null) {
+                complete(null);
+            } else {
+                completeExceptionally(unwrap(error));
+            }
+        }
+
+        @Override
+        protected void expire() {
+            completeExceptionally(SwitchboardException.forEvent(Reason.TIMEOUT, eventId, type, subject,
+                    "JetStream did not acknowledge the event within " + window.timeout().toMillis()
+                            + " ms; it may still be stored", new java.util.concurrent.TimeoutException()));
+        }
     }
 
     /** The most sends waiting for the server at once, and how long a send waits for a slot or an acknowledgement. */
@@ -937,6 +961,7 @@ public final class JetStreamQueue implements EventDriver {
             }
         }
         timer.shutdownNow();
+        sendDeadlines.stop();
         long forgotten = redeliveriesOfAcknowledged.get();
         if (forgotten > 0) {
             LOG.log(System.Logger.Level.INFO, "JetStream redelivered {0} message(s) this process had acknowledged "

@@ -97,6 +97,10 @@ class JetStreamQueueWindowTest {
                 assertThat(sends.get(i).isCompletedExceptionally()).as("send %d reported done while the server was "
                         + "frozen", i).isTrue();
             }
+            // Sent but not acknowledged: the send timeout (300 ms here, before jnats gives up) failed them.
+            long timedOut = sends.stream().filter(f -> reason(f) == Reason.TIMEOUT
+                    && failure(f).getMessage().contains("did not acknowledge the event within 300 ms")).count();
+            assertThat(timedOut).as("sends failed by the send timeout").isPositive();
 
             nats.thaw();
             // The server answers again: the next acknowledged send frees the parked slots (or a probe did).
