@@ -217,7 +217,8 @@ public final class BenchmarkMain {
                         + e2e.getValueAtPercentile(99.9),
                 raw.endToEnd().getValueAtPercentile(50), raw.endToEnd().getValueAtPercentile(99),
                 raw.endToEnd().getValueAtPercentile(99.9),
-                sb == null ? "n/a" : Long.toString(sb.ack().getValueAtPercentile(99)), raw.ack().getValueAtPercentile(99));
+                sb == null ? "n/a" : Long.toString(sb.ack().getValueAtPercentile(99)),
+                raw.ack().getValueAtPercentile(99));
 
         for (boolean isRaw : available ? new boolean[] {true, false} : new boolean[] {true}) {
             long[] delivered = new long[1];

@@ -77,7 +77,8 @@ final class Measurements {
         long left = deadline - System.nanoTime();
         if (!semaphore.tryAcquire(permits, Math.max(0, left), TimeUnit.NANOSECONDS)) {
             throw new BenchmarkException("Publishes were not acknowledged within the phase timeout ("
-                    + (semaphore.availablePermits()) + " of the window free); raise --phase-timeout or check the broker");
+                    + (semaphore.availablePermits()) + " of the window free); raise --phase-timeout or check the "
+                    + "broker");
         }
         Throwable error = failure.get();
         if (error != null) {

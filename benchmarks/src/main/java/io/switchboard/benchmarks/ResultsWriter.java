@@ -139,8 +139,8 @@ final class ResultsWriter {
                     .append(String.format(Locale.ROOT, "%,d", config.memoryEvents())).append(" publishes of ")
                     .append(config.memoryPayloadBytes()).append(" bytes without waiting for their results (at most ")
                     .append(config.memoryDeadline().toSeconds()).append(" s). Passing means: no OutOfMemoryError, ")
-                    .append("every publish ends acknowledged or with a typed failure, and the heap still live after a collection stays "
-                    + "below 90% of the limit.\n\n");
+                    .append("every publish ends acknowledged or with a typed failure, and the heap still live ")
+                    .append("after a collection stays below 90% of the limit.\n\n");
             md.append("| driver | outcome | attempted | acknowledged | failures by reason | unfinished | peak heap used "
                     + "| max live heap after GC | seconds |\n");
             md.append("| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");

@@ -58,7 +58,7 @@ public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int jitWa
     /**
      * Parses the command line: {@code --short}, {@code --out DIR}, {@code --only a,b}, {@code --events N},
      * {@code --rounds N}, {@code --jit-warmup-events N}, {@code --latency-events N}, {@code --memory-events N},
-     * {@code --no-jmh}, {@code --no-memory}.
+     * {@code --phase-timeout SECONDS}, {@code --no-jmh}, {@code --no-memory}.
      */
     public static RunConfig parse(String... args) {
         List<String> list = new ArrayList<>(Arrays.asList(args));
@@ -75,6 +75,7 @@ public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int jitWa
                 case "--jit-warmup-events" -> o.jitWarmupEvents = number(list, ++i, arg, 0);
                 case "--latency-events" -> o.latencyEvents = number(list, ++i, arg, 1);
                 case "--memory-events" -> o.memoryEvents = number(list, ++i, arg, 1);
+                case "--phase-timeout" -> o.phaseTimeout = Duration.ofSeconds(number(list, ++i, arg, 1));
                 default -> throw new IllegalArgumentException("Unknown option '" + arg + "'. " + USAGE);
             }
         }
@@ -82,8 +83,8 @@ public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int jitWa
     }
 
     static final String USAGE = "Usage: run-benchmarks.sh [--short] [--out DIR] [--only in-memory,redis-streams,...] "
-            + "[--events N] [--rounds N] [--jit-warmup-events N] [--latency-events N] [--memory-events N] [--no-jmh] "
-            + "[--no-memory]";
+            + "[--events N] [--rounds N] [--jit-warmup-events N] [--latency-events N] [--memory-events N] "
+            + "[--phase-timeout SECONDS] [--no-jmh] [--no-memory]";
 
     /** The settings the command line can change, starting from a default configuration. */
     private static final class Options {
@@ -97,6 +98,7 @@ public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int jitWa
         private boolean jmh;
         private boolean memory;
         private Path output;
+        private Duration phaseTimeout;
 
         Options(RunConfig base) {
             this.base = base;
@@ -109,13 +111,14 @@ public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int jitWa
             jmh = base.jmh;
             memory = base.memory;
             output = base.output;
+            phaseTimeout = base.phaseTimeout;
         }
 
         RunConfig toConfig() {
             return new RunConfig(base.shortMode, base.payloadSizes, jitWarmupEvents, base.warmupEvents, measuredEvents,
                     base.window, base.batchSize, rounds, base.latencyRate, base.latencyWarmup, latencyEvents,
                     base.batchLatencyBatches, memoryEvents, base.memoryPayloadBytes, base.memoryHeap,
-                    base.memoryDeadline, base.phaseTimeout, only, jmh, memory, output);
+                    base.memoryDeadline, phaseTimeout, only, jmh, memory, output);
         }
     }
 

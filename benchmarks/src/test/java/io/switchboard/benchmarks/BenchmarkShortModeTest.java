@@ -87,7 +87,7 @@ class BenchmarkShortModeTest {
     void optionsChangeOnlyWhatTheyName() {
         RunConfig full = RunConfig.full();
         RunConfig c = RunConfig.parse("--jit-warmup-events", "0", "--rounds", "5", "--events", "1_000", "--only",
-                "redis-pubsub,hybrid-redis", "--no-jmh", "--out", "/tmp/x");
+                "redis-pubsub,hybrid-redis", "--no-jmh", "--out", "/tmp/x", "--phase-timeout", "300");
 
         assertThat(c.jitWarmupEvents()).isZero();
         assertThat(c.rounds()).isEqualTo(5);
@@ -96,6 +96,7 @@ class BenchmarkShortModeTest {
         assertThat(c.jmh()).isFalse();
         assertThat(c.memory()).isTrue();
         assertThat(c.output()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(c.phaseTimeout()).isEqualTo(java.time.Duration.ofMinutes(5));
         assertThat(c.window()).isEqualTo(full.window());
         assertThat(c.latencyEvents()).isEqualTo(full.latencyEvents());
         assertThat(RunConfig.parse("--short").jitWarmupEvents()).isEqualTo(RunConfig.quick().jitWarmupEvents());
@@ -104,7 +105,8 @@ class BenchmarkShortModeTest {
     @Test
     void badOptionsAreRejectedWithTheUsage() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunConfig.parse("--events", "0"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--events needs a whole number of at least 1, got '0'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--events needs a whole number of at least 1, got '0'");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunConfig.parse("--jit-warmup-events", "-1"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 0, got '-1'");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunConfig.parse("--fast"))

@@ -95,7 +95,8 @@ class MeasurementsTest {
         };
         PhaseSink sink = new PhaseSink();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Measurements.throughput(failing, sink, 0, 0, 100, 10,
-                1, Duration.ofSeconds(5), CpuMeter.clientOnly())).isInstanceOf(BenchmarkException.class).hasMessageContaining("broker said no");
+                1, Duration.ofSeconds(5), CpuMeter.clientOnly())).isInstanceOf(BenchmarkException.class)
+                .hasMessageContaining("broker said no");
     }
 
     @Test

@@ -16,8 +16,8 @@ import java.util.Objects;
  *
  * <p>A large store is split into up to {@value #MAX_SEGMENTS} segments by key, each with its own lock and an equal
  * share of {@code maxEntries}, so that concurrent handlers do not all wait for one lock; "least recently used
- * first" then holds within a segment. Each segment holds at least {@value #MIN_SEGMENT_ENTRIES} keys, so a store of fewer than twice
- * that is a single segment, with exactly the order described above.
+ * first" then holds within a segment. Each segment holds at least {@value #MIN_SEGMENT_ENTRIES} keys, so a store
+ * of fewer than twice that is a single segment, with exactly the order described above.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 

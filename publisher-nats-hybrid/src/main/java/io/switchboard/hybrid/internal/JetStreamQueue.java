@@ -119,7 +119,7 @@ public final class JetStreamQueue implements EventDriver {
         t.setDaemon(true);
         return t;
     });
-    /** The send timeout of each send the server has not acknowledged yet (one watcher thread, not a timer task each). */
+    /** The send timeout of each send the server has not acknowledged yet: one watcher thread, no timer task each. */
     private final PublishDeadlines sendDeadlines;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final String url;
