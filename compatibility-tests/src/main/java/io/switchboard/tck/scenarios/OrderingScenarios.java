@@ -370,10 +370,14 @@ public final class OrderingScenarios {
         wave.clear();
     }
 
-    /** A short pause for one event in five, so handlers overlap and a driver that reorders is caught doing it. */
+    /**
+     * A pause for one event in five, so handlers overlap and a driver that reorders is caught doing it: long enough
+     * (2 ms) for the next waves to queue more than one event behind the paused key, even on a busy machine (with
+     * 0.2 ms, a reordering reference broker sometimes passed O1 on a loaded 2-core CI machine).
+     */
     private static void jitter(Event<TckItem> event, int attempt) {
         if (Math.floorMod(event.id().hashCode(), 5) == 0) {
-            LockSupport.parkNanos(200_000);
+            LockSupport.parkNanos(2_000_000);
         }
     }
 
