@@ -110,25 +110,15 @@ public final class PublishDeadlines {
         long lastPass = System.nanoTime();
         while (true) {
             long now = System.nanoTime();
-            for (Watched<?> w; (w = watched.peek()) != null; ) {
-                if (w.isDone()) {
-                    watched.poll();
-                } else if (now - w.deadlineNanos >= 0) {
-                    watched.poll();
-                    expire(w);
-                } else {
-                    break; // the rest are due later (but for a few out of order, found by the pass)
-                }
+            // The rest of the queue is due later, but for a few out of order, found by the pass.
+            for (Watched<?> w; (w = watched.peek()) != null && settled(w, now); ) {
+                watched.poll(); // still the head: only this thread removes
             }
             if (now - lastPass >= COMPACTION_INTERVAL_NANOS) {
                 lastPass = now;
                 for (Iterator<Watched<?>> it = watched.iterator(); it.hasNext(); ) {
-                    Watched<?> w = it.next();
-                    if (w.isDone()) {
+                    if (settled(it.next(), now)) {
                         it.remove();
-                    } else if (now - w.deadlineNanos >= 0) {
-                        it.remove();
-                        expire(w);
                     }
                 }
             }
@@ -153,11 +143,19 @@ public final class PublishDeadlines {
         }
     }
 
-    private static void expire(Watched<?> w) {
+    /** Whether {@code w} leaves the queue: answered, or due at {@code now} and expired here. */
+    private static boolean settled(Watched<?> w, long now) {
+        if (w.isDone()) {
+            return true;
+        }
+        if (now - w.deadlineNanos < 0) {
+            return false;
+        }
         try {
             w.expire();
         } catch (RuntimeException | Error e) {
             w.completeExceptionally(e); // never leave a publish open, never lose the thread
         }
+        return true;
     }
 }
