@@ -123,6 +123,37 @@ class DeliveryTest {
     }
 
     @Test
+    void aBacklogReachesTheMembersFullConcurrencyAndNoMore() throws Exception {
+        // Handler threads start one at a time (each started thread starts the next while events wait): a backlog
+        // of twelve events without keys must still end with four handlers running at once, never five.
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        AtomicInteger handled = new AtomicInteger();
+        board.subscribe(SubscriptionRequest.group("workers", TYPE, Item.class, e -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                release.await();
+            } finally {
+                running.decrementAndGet();
+                handled.incrementAndGet();
+            }
+        }).withMaxConcurrency(4));
+
+        for (int i = 0; i < 12; i++) {
+            board.publish(item(null, i)).join();
+        }
+        try {
+            Await.until("four handlers run at once", () -> running.get() == 4);
+            assertThat(handled).hasValue(0);
+        } finally {
+            release.countDown();
+        }
+        Await.until("every event handled", () -> handled.get() == 12);
+        assertThat(most).hasValue(4);
+    }
+
+    @Test
     void everyMatchingGroupGetsItsOwnCopy() {
         Map<String, List<String>> byGroup = new ConcurrentHashMap<>();
         Map<String, String> patterns = Map.of("a", TYPE, "b", TYPE, "c", "shop.>", "other", "billing.>");
