@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
@@ -143,11 +144,7 @@ public final class BenchmarkMain {
                 List<Measurements.Throughput> switchboard = new ArrayList<>();
                 CpuMeter cpu = new CpuMeter(brokers::cpuNanos);
                 for (int round = 0; round < config.rounds(); round++) {
-                    boolean rawFirst = round % 2 == 0;
-                    for (boolean isRaw : rawFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                        if (!isRaw && !available) {
-                            continue;
-                        }
+                    for (boolean isRaw : sides(round, available)) {
                         Measurements.Throughput t = phase(fixture, brokers, payloads, isRaw, (side, sink) ->
                                 Measurements.throughput(side, sink, 0, config.warmupEvents(),
                                         config.measuredEvents(), config.window(), batch, config.phaseTimeout(), cpu));
@@ -193,14 +190,31 @@ public final class BenchmarkMain {
                 config.jitWarmupEvents() / 2, (System.nanoTime() - started) / 1e9);
     }
 
+    /**
+     * The latency phases, split into {@link RunConfig#rounds()} rounds that alternate the sides like the throughput
+     * rounds; each side's histograms are the sum of its rounds. On a shared machine a stall lasting a few seconds
+     * lands in one round of one side; with one long phase per side it decided that side's p99 alone.
+     */
     private void latency(BenchmarkFixture fixture, Brokers brokers, Payloads payloads, boolean available)
             throws Exception {
         int size = payloads.wireBytes();
-        Measurements.Latency raw = phase(fixture, brokers, payloads, true, (side, sink) -> Measurements.latency(side,
-                sink, 0, config.latencyRate(), config.latencyWarmup(), config.latencyEvents(), config.phaseTimeout()));
-        Measurements.Latency sb = !available ? null : phase(fixture, brokers, payloads, false, (side, sink) ->
-                Measurements.latency(side, sink, 0, config.latencyRate(), config.latencyWarmup(),
-                        config.latencyEvents(), config.phaseTimeout()));
+        int rounds = config.rounds();
+        int events = ceilDiv(config.latencyEvents(), rounds);
+        int warmup = Math.max(1, config.latencyWarmup() / rounds);
+        List<Measurements.Latency> rawRounds = new ArrayList<>();
+        List<Measurements.Latency> sbRounds = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            for (boolean isRaw : sides(round, available)) {
+                Measurements.Latency l = phase(fixture, brokers, payloads, isRaw, (side, sink) -> Measurements.latency(
+                        side, sink, 0, config.latencyRate(), warmup, events, config.phaseTimeout()));
+                (isRaw ? rawRounds : sbRounds).add(l);
+            }
+            log("  %5d B e2e round %d p99 µs: Switchboard %s, raw %d", size, round + 1,
+                    sbRounds.isEmpty() ? "n/a" : Long.toString(sbRounds.get(round).endToEnd().getValueAtPercentile(99)),
+                    rawRounds.get(round).endToEnd().getValueAtPercentile(99));
+        }
+        Measurements.Latency raw = Measurements.Latency.sum(rawRounds);
+        Measurements.Latency sb = sbRounds.isEmpty() ? null : Measurements.Latency.sum(sbRounds);
         addLatency(fixture, size, "raw", raw);
         if (sb != null) {
             addLatency(fixture, size, "switchboard", sb);
@@ -220,23 +234,45 @@ public final class BenchmarkMain {
                 sb == null ? "n/a" : Long.toString(sb.ack().getValueAtPercentile(99)),
                 raw.ack().getValueAtPercentile(99));
 
-        for (boolean isRaw : available ? new boolean[] {true, false} : new boolean[] {true}) {
-            long[] delivered = new long[1];
-            var h = phase(fixture, brokers, payloads, isRaw, (side, sink) -> {
-                var histogram = Measurements.batchLatency(side, sink, 0, Math.max(1, config.batchLatencyBatches() / 10),
-                        config.batchLatencyBatches(), config.batchSize(), config.phaseTimeout());
-                delivered[0] = sink.delivered();
-                return histogram;
-            });
-            results.latency.add(Results.LatencyRow.of(fixture.name(), size, isRaw ? "raw" : "switchboard",
-                    Results.BATCH, h, published(config), delivered[0]));
+        int batches = ceilDiv(config.batchLatencyBatches(), rounds);
+        int batchWarmup = Math.max(1, batches / 10);
+        Histogram[] batch = new Histogram[2]; // [raw, Switchboard]
+        long[] delivered = new long[2];
+        for (int round = 0; round < rounds; round++) {
+            for (boolean isRaw : sides(round, available)) {
+                int i = isRaw ? 0 : 1;
+                var h = phase(fixture, brokers, payloads, isRaw, (side, sink) -> {
+                    var histogram = Measurements.batchLatency(side, sink, 0, batchWarmup, batches,
+                            config.batchSize(), config.phaseTimeout());
+                    delivered[i] += sink.delivered();
+                    return histogram;
+                });
+                if (batch[i] == null) {
+                    batch[i] = h;
+                } else {
+                    batch[i].add(h);
+                }
+            }
+        }
+        long published = (long) rounds * (batchWarmup + batches) * config.batchSize(); // warm-up included, as delivered
+        for (int i = 0; i < 2; i++) {
+            if (batch[i] != null) {
+                results.latency.add(Results.LatencyRow.of(fixture.name(), size, i == 0 ? "raw" : "switchboard",
+                        Results.BATCH, batch[i], published, delivered[i]));
+            }
         }
     }
 
-    /** Events published by a batch-latency phase, warm-up included (as the delivered count is). */
-    private static long published(RunConfig config) {
-        return (long) (Math.max(1, config.batchLatencyBatches() / 10) + config.batchLatencyBatches())
-                * config.batchSize();
+    /** The sides of a round, raw first in even rounds and Switchboard first in odd ones; raw only if unavailable. */
+    private static boolean[] sides(int round, boolean available) {
+        if (!available) {
+            return new boolean[] {true};
+        }
+        return round % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true};
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     private void addLatency(BenchmarkFixture fixture, int size, String side, Measurements.Latency l) {

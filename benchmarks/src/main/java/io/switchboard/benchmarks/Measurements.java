@@ -1,6 +1,7 @@
 package io.switchboard.benchmarks;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,26 @@ final class Measurements {
 
     /** A latency run: publish-to-handler and publish-to-acknowledgement, both from the intended start time. */
     record Latency(Histogram endToEnd, Histogram ack, long published, long delivered, double achievedRate) {
+
+        /** The rounds of one side as one run: histograms and counts added, the mean of the achieved rates. */
+        static Latency sum(List<Latency> rounds) {
+            Histogram endToEnd = rounds.get(0).endToEnd().copy();
+            Histogram ack = rounds.get(0).ack().copy();
+            long published = 0;
+            long delivered = 0;
+            double rates = 0;
+            for (int i = 0; i < rounds.size(); i++) {
+                Latency l = rounds.get(i);
+                if (i > 0) {
+                    endToEnd.add(l.endToEnd());
+                    ack.add(l.ack());
+                }
+                published += l.published();
+                delivered += l.delivered();
+                rates += l.achievedRate();
+            }
+            return new Latency(endToEnd, ack, published, delivered, rates / rounds.size());
+        }
     }
 
     /**

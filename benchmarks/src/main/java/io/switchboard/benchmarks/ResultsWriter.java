@@ -80,9 +80,12 @@ final class ResultsWriter {
                 .append(config.jitWarmupEvents() > 0 ? ", after each side of a driver published "
                         + config.jitWarmupEvents() + " single and " + config.jitWarmupEvents() / 2
                         + " batched events unrecorded (JIT warm-up)" : "").append(". `e2e@")
-                .append(config.latencyRate()).append("/s` rows: events offered at a fixed rate (")
-                .append(config.latencyEvents()).append(" recorded after ").append(config.latencyWarmup())
-                .append(" warm-up), the ev/s columns are the delivered rates, the percentiles are Switchboard's ")
+                .append(config.latencyRate()).append("/s` rows: events offered at a fixed rate in ")
+                .append(config.rounds()).append(" round(s) per side, alternating like the throughput rounds, each ")
+                .append((config.latencyEvents() + config.rounds() - 1) / config.rounds()).append(" recorded after ")
+                .append(Math.max(1, config.latencyWarmup() / config.rounds()))
+                .append(" warm-up; the percentiles are over all recorded events of the rounds (histograms added), ")
+                .append("the ev/s columns are the delivered rates, the percentiles are Switchboard's ")
                 .append("publish-to-handler latency measured from each event's intended start time.\n\n");
 
         md.append("## CPU per event (µs)\n\n");

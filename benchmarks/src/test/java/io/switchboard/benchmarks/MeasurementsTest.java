@@ -72,6 +72,34 @@ class MeasurementsTest {
     }
 
     @Test
+    void roundsAreSummedIntoOneDistributionOfAllTheirEvents() throws Exception {
+        // Two rounds of 200 events at 1,000 events/s; the second stalls 100 ms at its 50th recorded event. Summed,
+        // the ~100 late events are a quarter of 400: the p90 is late, the p50 is not, and every event is counted.
+        Measurements.Latency calm = round(new StallingSide(-1, 0));
+        Measurements.Latency stalled = round(new StallingSide(10 + 50, 100));
+        Measurements.Latency sum = Measurements.Latency.sum(java.util.List.of(calm, stalled));
+
+        assertThat(sum.endToEnd().getTotalCount()).isEqualTo(400);
+        assertThat(sum.ack().getTotalCount()).isEqualTo(400);
+        assertThat(sum.published()).isEqualTo(calm.published() + stalled.published()).isEqualTo(420);
+        assertThat(sum.delivered()).isEqualTo(420);
+        assertThat(sum.endToEnd().getMaxValue()).isEqualTo(stalled.endToEnd().getMaxValue())
+                .isGreaterThanOrEqualTo(90_000);
+        assertThat(sum.endToEnd().getValueAtPercentile(90)).as("e2e p90 in µs").isGreaterThanOrEqualTo(20_000);
+        assertThat(sum.endToEnd().getValueAtPercentile(50)).as("e2e p50 in µs").isLessThan(20_000);
+        assertThat(sum.achievedRate()).isEqualTo((calm.achievedRate() + stalled.achievedRate()) / 2);
+        // the rounds' own histograms are not changed by the sum
+        assertThat(calm.endToEnd().getTotalCount()).isEqualTo(200);
+        assertThat(calm.endToEnd().getMaxValue()).isLessThan(90_000);
+    }
+
+    private static Measurements.Latency round(StallingSide side) throws InterruptedException {
+        PhaseSink sink = new PhaseSink();
+        side.startConsumer(sink);
+        return Measurements.latency(side, sink, 0, 1_000, 10, 200, Duration.ofSeconds(10));
+    }
+
+    @Test
     void throughputCountsOnlyTheMeasuredEventsAndWaitsForTheirAcknowledgements() throws Exception {
         StallingSide side = new StallingSide(-1, 0);
         PhaseSink sink = new PhaseSink();
