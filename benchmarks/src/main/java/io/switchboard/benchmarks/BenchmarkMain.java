@@ -199,8 +199,8 @@ public final class BenchmarkMain {
             throws Exception {
         int size = payloads.wireBytes();
         int rounds = config.rounds();
-        int events = ceilDiv(config.latencyEvents(), rounds);
-        int warmup = Math.max(1, config.latencyWarmup() / rounds);
+        int events = config.latencyEventsPerRound();
+        int warmup = config.latencyWarmupPerRound();
         List<Measurements.Latency> rawRounds = new ArrayList<>();
         List<Measurements.Latency> sbRounds = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
@@ -234,7 +234,7 @@ public final class BenchmarkMain {
                 sb == null ? "n/a" : Long.toString(sb.ack().getValueAtPercentile(99)),
                 raw.ack().getValueAtPercentile(99));
 
-        int batches = ceilDiv(config.batchLatencyBatches(), rounds);
+        int batches = config.batchLatencyBatchesPerRound();
         int batchWarmup = Math.max(1, batches / 10);
         Histogram[] batch = new Histogram[2]; // [raw, Switchboard]
         long[] delivered = new long[2];
@@ -269,10 +269,6 @@ public final class BenchmarkMain {
             return new boolean[] {true};
         }
         return round % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true};
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 
     private void addLatency(BenchmarkFixture fixture, int size, String side, Measurements.Latency l) {

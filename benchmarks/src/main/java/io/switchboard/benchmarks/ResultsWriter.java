@@ -82,11 +82,11 @@ final class ResultsWriter {
                         + " batched events unrecorded (JIT warm-up)" : "").append(". `e2e@")
                 .append(config.latencyRate()).append("/s` rows: events offered at a fixed rate in ")
                 .append(config.rounds()).append(" round(s) per side, alternating like the throughput rounds, each ")
-                .append((config.latencyEvents() + config.rounds() - 1) / config.rounds()).append(" recorded after ")
-                .append(Math.max(1, config.latencyWarmup() / config.rounds()))
-                .append(" warm-up; the percentiles are over all recorded events of the rounds (histograms added), ")
-                .append("the ev/s columns are the delivered rates, the percentiles are Switchboard's ")
-                .append("publish-to-handler latency measured from each event's intended start time.\n\n");
+                .append(config.latencyEventsPerRound()).append(" recorded after ")
+                .append(config.latencyWarmupPerRound()).append(" warm-up. The percentiles are Switchboard's ")
+                .append("publish-to-handler latency, measured from each event's intended start time, over all ")
+                .append("recorded events of the rounds (histograms added); the ev/s columns are the delivered ")
+                .append("rates.\n\n");
 
         md.append("## CPU per event (µs)\n\n");
         md.append("CPU time per measured event of the throughput rows, median of the rounds: of the benchmark's JVM ")

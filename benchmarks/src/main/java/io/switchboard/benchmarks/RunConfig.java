@@ -20,11 +20,12 @@ import java.util.Set;
  * @param measuredEvents     events in each measured throughput run
  * @param window             most unacknowledged events during a throughput run
  * @param batchSize          events per batch in the batch mode
- * @param rounds             measured runs per side (alternating raw and Switchboard); the median is reported
+ * @param rounds             measured runs per side (alternating raw and Switchboard); the median is reported for
+ *                           throughput, the latency histograms of the rounds are added
  * @param latencyRate        offered events per second in the latency runs
- * @param latencyWarmup      events offered before the recorded part of a latency run
- * @param latencyEvents      recorded events of a latency run
- * @param batchLatencyBatches sequential batches timed one by one
+ * @param latencyWarmup      events offered before the recorded part of a latency run, split over the rounds
+ * @param latencyEvents      recorded events of the latency runs of one side, split over the rounds
+ * @param batchLatencyBatches sequential batches timed one by one, per side, split over the rounds
  * @param memoryEvents       publishes while the broker is frozen
  * @param memoryPayloadBytes their size
  * @param memoryHeap         the -Xmx of the memory test's JVM
@@ -41,6 +42,21 @@ public record RunConfig(boolean shortMode, List<Integer> payloadSizes, int jitWa
         Duration memoryDeadline, Duration phaseTimeout, Set<String> only, boolean jmh, boolean memory, Path output) {
 
     public static final Path DEFAULT_OUTPUT = Path.of("benchmarks", "target", "results");
+
+    /** Recorded events of one latency round: {@link #latencyEvents()} split over the {@link #rounds()}. */
+    public int latencyEventsPerRound() {
+        return (latencyEvents + rounds - 1) / rounds;
+    }
+
+    /** Warm-up events of one latency round. */
+    public int latencyWarmupPerRound() {
+        return Math.max(1, latencyWarmup / rounds);
+    }
+
+    /** Timed batches of one batch-latency round: {@link #batchLatencyBatches()} split over the rounds. */
+    public int batchLatencyBatchesPerRound() {
+        return (batchLatencyBatches + rounds - 1) / rounds;
+    }
 
     public static RunConfig full() {
         return new RunConfig(false, List.of(256, 4096), 200_000, 20_000, 100_000, 1_000, 100, 3, 1_000, 2_000, 10_000,

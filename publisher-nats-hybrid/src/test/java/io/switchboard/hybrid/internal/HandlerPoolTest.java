@@ -136,10 +136,8 @@ class HandlerPoolTest {
             }
         });
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-        long t0 = System.nanoTime();
         pool.close(Duration.ofMillis(100));
         assertThat(interrupted).isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
     }
 
     @Test
