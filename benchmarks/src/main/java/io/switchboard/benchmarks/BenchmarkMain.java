@@ -236,31 +236,31 @@ public final class BenchmarkMain {
 
         int batches = config.batchLatencyBatchesPerRound();
         int batchWarmup = Math.max(1, batches / 10);
-        Histogram[] batch = new Histogram[2]; // [raw, Switchboard]
-        long[] delivered = new long[2];
+        List<BatchRound> rawBatches = new ArrayList<>();
+        List<BatchRound> sbBatches = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             for (boolean isRaw : sides(round, available)) {
-                int i = isRaw ? 0 : 1;
-                var h = phase(fixture, brokers, payloads, isRaw, (side, sink) -> {
-                    var histogram = Measurements.batchLatency(side, sink, 0, batchWarmup, batches,
-                            config.batchSize(), config.phaseTimeout());
-                    delivered[i] += sink.delivered();
-                    return histogram;
-                });
-                if (batch[i] == null) {
-                    batch[i] = h;
-                } else {
-                    batch[i].add(h);
-                }
+                (isRaw ? rawBatches : sbBatches).add(phase(fixture, brokers, payloads, isRaw, (side, sink) ->
+                        new BatchRound(Measurements.batchLatency(side, sink, 0, batchWarmup, batches,
+                                config.batchSize(), config.phaseTimeout()), sink.delivered())));
             }
         }
         long published = (long) rounds * (batchWarmup + batches) * config.batchSize(); // warm-up included, as delivered
-        for (int i = 0; i < 2; i++) {
-            if (batch[i] != null) {
-                results.latency.add(Results.LatencyRow.of(fixture.name(), size, i == 0 ? "raw" : "switchboard",
-                        Results.BATCH, batch[i], published, delivered[i]));
-            }
+        addBatchLatency(fixture, size, "raw", rawBatches, published);
+        if (!sbBatches.isEmpty()) {
+            addBatchLatency(fixture, size, "switchboard", sbBatches, published);
         }
+    }
+
+    /** A batch-latency round: the time of each batch, and the deliveries its phase saw (warm-up included). */
+    private record BatchRound(Histogram histogram, long delivered) {
+    }
+
+    private void addBatchLatency(BenchmarkFixture fixture, int size, String side, List<BatchRound> rounds,
+            long published) {
+        results.latency.add(Results.LatencyRow.of(fixture.name(), size, side, Results.BATCH,
+                Measurements.sum(rounds.stream().map(BatchRound::histogram).toList()), published,
+                rounds.stream().mapToLong(BatchRound::delivered).sum()));
     }
 
     /** The sides of a round, raw first in even rounds and Switchboard first in odd ones; raw only if unavailable. */

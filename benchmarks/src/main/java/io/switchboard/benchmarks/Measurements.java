@@ -29,23 +29,27 @@ final class Measurements {
 
         /** The rounds of one side as one run: histograms and counts added, the mean of the achieved rates. */
         static Latency sum(List<Latency> rounds) {
-            Histogram endToEnd = rounds.get(0).endToEnd().copy();
-            Histogram ack = rounds.get(0).ack().copy();
             long published = 0;
             long delivered = 0;
             double rates = 0;
-            for (int i = 0; i < rounds.size(); i++) {
-                Latency l = rounds.get(i);
-                if (i > 0) {
-                    endToEnd.add(l.endToEnd());
-                    ack.add(l.ack());
-                }
+            for (Latency l : rounds) {
                 published += l.published();
                 delivered += l.delivered();
                 rates += l.achievedRate();
             }
-            return new Latency(endToEnd, ack, published, delivered, rates / rounds.size());
+            return new Latency(Measurements.sum(rounds.stream().map(Latency::endToEnd).toList()),
+                    Measurements.sum(rounds.stream().map(Latency::ack).toList()), published, delivered,
+                    rates / rounds.size());
         }
+    }
+
+    /** One histogram of every value recorded in {@code histograms} (at least one); they are not changed. */
+    static Histogram sum(List<Histogram> histograms) {
+        Histogram sum = histograms.get(0).copy();
+        for (Histogram h : histograms.subList(1, histograms.size())) {
+            sum.add(h);
+        }
+        return sum;
     }
 
     /**

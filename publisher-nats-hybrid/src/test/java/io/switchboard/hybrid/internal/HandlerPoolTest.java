@@ -74,9 +74,7 @@ class HandlerPoolTest {
         assertThat(twoRunning.await(5, TimeUnit.SECONDS)).isTrue();
         AtomicBoolean thirdRan = new AtomicBoolean();
         AtomicBoolean accepted = new AtomicBoolean();
-        Thread submitter = new Thread(() -> accepted.set(pool.submit(() -> thirdRan.set(true))));
-        submitter.start();
-        until(() -> submitter.getState() == Thread.State.TIMED_WAITING);
+        Thread submitter = blockedIn(() -> accepted.set(pool.submit(() -> thirdRan.set(true))));
         assertThat(accepted).isFalse();
         assertThat(thirdRan).isFalse();
         release.countDown();
@@ -147,9 +145,7 @@ class HandlerPoolTest {
         pool.submit(() -> awaitQuietly(release));
         AtomicBoolean ran = new AtomicBoolean();
         AtomicInteger answer = new AtomicInteger(-1);
-        Thread submitter = new Thread(() -> answer.set(pool.submit(() -> ran.set(true)) ? 1 : 0));
-        submitter.start();
-        until(() -> submitter.getState() == Thread.State.TIMED_WAITING);
+        Thread submitter = blockedIn(() -> answer.set(pool.submit(() -> ran.set(true)) ? 1 : 0));
         Thread closer = new Thread(() -> pool.close(Duration.ofSeconds(5)));
         closer.start();
         submitter.join(5000);
@@ -166,17 +162,23 @@ class HandlerPoolTest {
         pool.submit(() -> awaitQuietly(release));
         AtomicBoolean stillInterrupted = new AtomicBoolean();
         AtomicInteger answer = new AtomicInteger(-1);
-        Thread submitter = new Thread(() -> {
+        Thread submitter = blockedIn(() -> {
             answer.set(pool.submit(() -> { }) ? 1 : 0);
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
-        submitter.start();
-        until(() -> submitter.getState() == Thread.State.TIMED_WAITING);
         submitter.interrupt();
         submitter.join(5000);
         assertThat(answer).hasValue(0);
         assertThat(stillInterrupted).isTrue();
         release.countDown();
+    }
+
+    /** Starts {@code submitting} on a thread of its own; returns it once it waits for a slot in the full pool. */
+    private static Thread blockedIn(Runnable submitting) {
+        Thread submitter = new Thread(submitting);
+        submitter.start();
+        until(() -> submitter.getState() == Thread.State.TIMED_WAITING);
+        return submitter;
     }
 
     /** Polls {@code condition} for up to 10 s. */
